@@ -1,0 +1,50 @@
+// One frame through the pipeline: codes -> (mark) -> (verdict). Each stage fills its part
+// of FrameReport; later stages (mark detection, verification) plug in here.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <opencv2/core/mat.hpp>
+
+#include "mengscan/error.hpp"
+#include "mengscan/vision/code_reader.hpp"
+
+namespace mengscan::firmware {
+
+struct MarkReport {
+    bool found = false;
+    double score = 0.0;
+    vision::Quad quad{};
+};
+
+struct FrameReport {
+    std::string source;
+    int frame = 0;
+    int width = 0;
+    int height = 0;
+    std::vector<vision::DecodedCode> codes;
+    std::optional<MarkReport> mark;  // nullopt: detection switched off
+    std::string verdict = "unverified";
+    std::vector<std::string> reasons;
+    double elapsedMs = 0.0;
+    Error error;  // the frame could not be read or processed
+};
+
+struct ScanOptions {
+    vision::ReaderOptions reader;
+};
+
+class ScanPipeline {
+public:
+    explicit ScanPipeline(ScanOptions options);
+    // Fills report.codes/mark/verdict from the pixels; times itself into elapsedMs.
+    void process(const cv::Mat& image, FrameReport& report) const;
+
+private:
+    ScanOptions options_;
+    vision::CodeReader reader_;
+};
+
+}  // namespace mengscan::firmware
