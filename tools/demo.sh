@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# `make demo`: the main job on bundled data, step by step. Each step says what it shows.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+BIN=build/bin
+SHARED=../shared
+DEMO_DIR=${DEMO_DIR:-$(mktemp -d /tmp/mengscan-demo.XXXXXX)}
+export MENGSCAN_DATA_DIR="$DEMO_DIR/data"
+step() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
+
+step "1. Read the codes on real photographs (human-readable lines)"
+$BIN/mengscan scan "$SHARED/corpus/qr-real/qrcode-1" || true
+
+step "2. The same as JSON Lines, as other programs consume it (first 3 lines)"
+$BIN/mengscan scan --json "$SHARED/corpus/qr-real/qrcode-3" | head -n 3 || true
+
+step "3. An unreadable file is reported and the scan goes on (exit status 1)"
+printf 'not an image' > "$DEMO_DIR/broken.png"
+set +e
+$BIN/mengscan scan --json "$DEMO_DIR/broken.png" "$SHARED/corpus/qr-real/qrcode-1/1.webp"
+echo "exit status: $?"
+set -e
+
+echo
+echo "demo files are in $DEMO_DIR"
