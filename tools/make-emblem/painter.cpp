@@ -125,9 +125,6 @@ void Painter::arcText(const GlyphRenderer& font, const std::string& utf8, cv::Po
 
 cv::Mat Painter::result() const {
     const cv::Size out(static_cast<int>(size_), static_cast<int>(size_));
-    cv::Mat premul;
-    std::vector<cv::Mat> ch;
-    cv::split(bgr_, ch);
     cv::Mat bgrSmall, alphaSmall;
     cv::resize(bgr_, bgrSmall, out, 0, 0, cv::INTER_AREA);
     cv::resize(alpha_, alphaSmall, out, 0, 0, cv::INTER_AREA);
