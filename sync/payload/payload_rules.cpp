@@ -9,7 +9,7 @@
 namespace mengscan::sync {
 
 using detail::isDigit;
-using detail::quoted;
+using detail::showText;
 
 namespace {
 
@@ -21,7 +21,7 @@ Expected<TracePathPattern> compileTracePath(const std::string& text) {
     TracePathPattern pattern;
     pattern.text = text;
     if (text.empty() || text[0] != '/')
-        return badRules("trace path pattern " + quoted(text) + " must start with '/'");
+        return badRules("trace path pattern " + showText(text) + " must start with '/'");
     bool hasCert = false, hasItem = false;
     std::size_t pos = 1;
     while (pos <= text.size()) {
@@ -29,7 +29,7 @@ Expected<TracePathPattern> compileTracePath(const std::string& text) {
         if (end == std::string::npos) end = text.size();
         std::string seg = text.substr(pos, end - pos);
         if (seg.empty())
-            return badRules("trace path pattern " + quoted(text) + " has an empty segment");
+            return badRules("trace path pattern " + showText(text) + " has an empty segment");
         TracePathSegment s;
         if (seg.front() == '{') {
             if (seg == "{cert_no}")
@@ -47,21 +47,21 @@ Expected<TracePathPattern> compileTracePath(const std::string& text) {
             else if (seg == "{_}")
                 s.field = TraceField::Ignore;
             else
-                return badRules("trace path pattern " + quoted(text) + " has unknown field " +
-                                quoted(seg) +
+                return badRules("trace path pattern " + showText(text) + " has unknown field " +
+                                showText(seg) +
                                 " (known: {cert_no} {item_code} {serial} {gtin} {batch} "
                                 "{key_id} {_})");
         } else {
             if (seg.find_first_of("{}?#%") != std::string::npos)
-                return badRules("trace path pattern " + quoted(text) +
-                                " has a literal segment with {}?#% in it: " + quoted(seg));
+                return badRules("trace path pattern " + showText(text) +
+                                " has a literal segment with {}?#% in it: " + showText(seg));
             s.literal = seg;
         }
         pattern.segments.push_back(std::move(s));
         pos = end + 1;
     }
     if (!hasCert || !hasItem)
-        return badRules("trace path pattern " + quoted(text) +
+        return badRules("trace path pattern " + showText(text) +
                         " must name {cert_no} and one of {item_code} or {serial}");
     return pattern;
 }
@@ -77,7 +77,7 @@ Expected<CertNumberFormat> compileCertFormat(const std::string& text) {
             if (end == std::string::npos) end = text.size();
             std::string lit = text.substr(i, end - i);
             if (lit.find('}') != std::string::npos)
-                return badRules("certificate number format " + quoted(text) + " has a stray '}'");
+                return badRules("certificate number format " + showText(text) + " has a stray '}'");
             CertNumberPiece p;
             p.literal = lit;
             format.pieces.push_back(std::move(p));
@@ -86,7 +86,7 @@ Expected<CertNumberFormat> compileCertFormat(const std::string& text) {
         }
         std::size_t close = text.find('}', i);
         if (close == std::string::npos)
-            return badRules("certificate number format " + quoted(text) + " has an unclosed '{'");
+            return badRules("certificate number format " + showText(text) + " has an unclosed '{'");
         std::string field = text.substr(i + 1, close - i - 1);
         std::size_t colon = field.find(':');
         std::string name = field.substr(0, colon);
@@ -99,37 +99,38 @@ Expected<CertNumberFormat> compileCertFormat(const std::string& text) {
         else if (name == "serial")
             p.kind = CertNumberPiece::Kind::Serial, idx = 2;
         else
-            return badRules("certificate number format " + quoted(text) + " has unknown field " +
-                            quoted(name) + " (known: body, year, serial)");
+            return badRules("certificate number format " + showText(text) + " has unknown field " +
+                            showText(name) + " (known: body, year, serial)");
         if (seen[idx])
-            return badRules("certificate number format " + quoted(text) + " repeats field " +
-                            quoted(name));
+            return badRules("certificate number format " + showText(text) + " repeats field " +
+                            showText(name));
         seen[idx] = true;
         // "{body:4}" or "{body:3-4}"
         std::string count = colon == std::string::npos ? "" : field.substr(colon + 1);
         std::size_t dash = count.find('-');
-        std::string lo = count.substr(0, dash), hi = dash == std::string::npos ? lo : count.substr(dash + 1);
+        std::string lo = count.substr(0, dash),
+                    hi = dash == std::string::npos ? lo : count.substr(dash + 1);
         if (!detail::allDigits(lo) || !detail::allDigits(hi) || lo.size() > 2 || hi.size() > 2)
-            return badRules("certificate number format " + quoted(text) + " field " +
-                            quoted(field) + " needs a digit count such as {" + name + ":4}");
+            return badRules("certificate number format " + showText(text) + " field " +
+                            showText(field) + " needs a digit count such as {" + name + ":4}");
         p.minDigits = std::stoi(lo);
         p.maxDigits = std::stoi(hi);
         if (p.minDigits < 1 || p.maxDigits < p.minDigits || p.maxDigits > 20)
-            return badRules("certificate number format " + quoted(text) + " field " +
-                            quoted(field) + " has a bad digit count");
+            return badRules("certificate number format " + showText(text) + " field " +
+                            showText(field) + " has a bad digit count");
         // A variable-width field must be followed by a literal, or matching is ambiguous.
         format.pieces.push_back(std::move(p));
         i = close + 1;
     }
     if (!seen[0] || !seen[2])
-        return badRules("certificate number format " + quoted(text) +
+        return badRules("certificate number format " + showText(text) +
                         " must contain {body:N} and {serial:N}");
     for (std::size_t k = 0; k + 1 < format.pieces.size(); ++k) {
         const auto& a = format.pieces[k];
         const auto& b = format.pieces[k + 1];
         if (a.kind != CertNumberPiece::Kind::Literal && b.kind != CertNumberPiece::Kind::Literal &&
             a.minDigits != a.maxDigits)
-            return badRules("certificate number format " + quoted(text) +
+            return badRules("certificate number format " + showText(text) +
                             ": a variable-width field must be followed by literal text");
     }
     return format;
@@ -171,22 +172,21 @@ Expected<CertNumberParts> parseCertNumber(std::string_view text, const PayloadRu
     CertNumberParts parts;
     std::size_t pos = 0;
     auto mismatch = [&](const std::string& why) {
-        return detail::unrecognised("certificate number " + quoted(text) +
-                                    " does not match format " + quoted(format.text, 60) + ": " +
+        return detail::unrecognised("certificate number " + showText(text) +
+                                    " does not match format " + showText(format.text, 60) + ": " +
                                     why);
     };
     for (std::size_t k = 0; k < format.pieces.size(); ++k) {
         const CertNumberPiece& p = format.pieces[k];
         if (p.kind == CertNumberPiece::Kind::Literal) {
             if (text.substr(pos, p.literal.size()) != p.literal)
-                return mismatch("expected " + quoted(p.literal) + " at position " +
+                return mismatch("expected " + showText(p.literal) + " at position " +
                                 std::to_string(pos));
             pos += p.literal.size();
             continue;
         }
         std::size_t n = 0;
-        while (pos + n < text.size() && isDigit(text[pos + n]) && n < std::size_t(p.maxDigits))
-            ++n;
+        while (pos + n < text.size() && isDigit(text[pos + n]) && n < std::size_t(p.maxDigits)) ++n;
         if (n < std::size_t(p.minDigits))
             return mismatch("expected " + std::to_string(p.minDigits) + " digits at position " +
                             std::to_string(pos) + ", found " + std::to_string(n));
@@ -200,7 +200,7 @@ Expected<CertNumberParts> parseCertNumber(std::string_view text, const PayloadRu
         pos += n;
     }
     if (pos != text.size())
-        return mismatch("unexpected " + quoted(text.substr(pos)) + " after position " +
+        return mismatch("unexpected " + showText(text.substr(pos)) + " after position " +
                         std::to_string(pos));
     return parts;
 }
@@ -230,7 +230,7 @@ Expected<PayloadRules> payloadRulesFromJson(const nlohmann::json& config) {
                     for (auto& h : list) {
                         for (auto& c : h) c = detail::asciiLower(c);
                         if (h.empty() || h.find_first_of("/:@ ") != std::string::npos)
-                            return badRules(key + " has a bad host " + quoted(h) +
+                            return badRules(key + " has a bad host " + showText(h) +
                                             " (give the bare host name, or * / *.domain)");
                     }
             } else if (key == "trace_paths") {
@@ -265,7 +265,7 @@ Expected<PayloadRules> payloadRulesFromJson(const nlohmann::json& config) {
                         return badRules("item_code_lengths may only contain 17 and 18");
                 }
             } else {
-                return badRules("unknown payload rules key " + quoted(key));
+                return badRules("unknown payload rules key " + showText(key));
             }
             if (!st) return Unexpected(st.error());
         }

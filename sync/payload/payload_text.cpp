@@ -13,7 +13,7 @@ Unexpected unrecognised(std::string message) {
     return makeUnexpected(ErrorCategory::Payload, "payload_unrecognised", std::move(message));
 }
 
-std::string quoted(std::string_view text, std::size_t maxChars) {
+std::string showText(std::string_view text, std::size_t maxChars) {
     static const char* hex = "0123456789ABCDEF";
     std::string out = "'";
     std::size_t n = text.size() < maxChars ? text.size() : maxChars;
@@ -112,7 +112,7 @@ Expected<std::string> percentDecode(std::string_view text, std::string_view what
         int lo = i + 2 < text.size() ? hexValue(text[i + 2]) : -1;
         if (hi < 0 || lo < 0)
             return unrecognised(std::string(what) + " has a malformed percent escape at " +
-                                quoted(text.substr(i, 3)));
+                                showText(text.substr(i, 3)));
         out += char(hi * 16 + lo);
         i += 2;
     }
@@ -147,8 +147,8 @@ Expected<std::vector<uint8_t>> base64UrlDecode(std::string_view text, std::size_
         else if (c == '_')
             v = 63;
         else
-            return unrecognised("signature has character " + quoted(text.substr(i, 1)) +
-                                " at " + std::to_string(i) + " that is not base64url");
+            return unrecognised("signature has character " + showText(text.substr(i, 1)) + " at " +
+                                std::to_string(i) + " that is not base64url");
         acc = (acc << 6) | uint32_t(v);
         bits += 6;
         if (bits >= 8) {

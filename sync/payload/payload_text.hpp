@@ -11,13 +11,17 @@
 
 namespace mengscan::sync::detail {
 
-inline bool isDigit(char c) { return c >= '0' && c <= '9'; }
+inline bool isDigit(char c) {
+    return c >= '0' && c <= '9';
+}
 inline bool allDigits(std::string_view s) {
     for (char c : s)
         if (!isDigit(c)) return false;
     return !s.empty();
 }
-inline char asciiLower(char c) { return (c >= 'A' && c <= 'Z') ? char(c - 'A' + 'a') : c; }
+inline char asciiLower(char c) {
+    return (c >= 'A' && c <= 'Z') ? char(c - 'A' + 'a') : c;
+}
 bool equalsIgnoreCase(std::string_view a, std::string_view b);
 
 // The Payload/payload_unrecognised error every parser returns.
@@ -25,7 +29,7 @@ Unexpected unrecognised(std::string message);
 
 // Untrusted text for an error message: at most `maxChars` bytes, control and non-ASCII
 // bytes as \xNN, so messages stay one printable line whatever the payload held.
-std::string quoted(std::string_view text, std::size_t maxChars = 40);
+std::string showText(std::string_view text, std::size_t maxChars = 40);
 
 // Strict UTF-8 (no overlongs, surrogates or code points past U+10FFFF) and no C0/C1
 // control characters except those in `allowedControls`. Returns an error naming the byte.
