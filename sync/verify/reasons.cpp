@@ -10,8 +10,8 @@ using S = ReasonSeverity;
 
 // Indexed by ReasonCode; the static_assert below keeps it in step with the enum.
 constexpr ReasonInfo kReasons[] = {
-    {ReasonCode::CertificateUnknown, "certificate_unknown", S::Invalid,
-     "证书编号不在证书库中", "The certificate number is not in the certificate database"},
+    {ReasonCode::CertificateUnknown, "certificate_unknown", S::Invalid, "证书编号不在证书库中",
+     "The certificate number is not in the certificate database"},
     {ReasonCode::CertificateSuspended, "certificate_suspended", S::Invalid,
      "证书已被暂停，暂停期间不得使用蒙字标", "The certificate is suspended"},
     {ReasonCode::CertificateRevoked, "certificate_revoked", S::Invalid, "证书已被撤销",
@@ -49,8 +49,7 @@ constexpr ReasonInfo kReasons[] = {
     {ReasonCode::DuplicateScans, "duplicate_scans", S::Suspect,
      "该追溯码被扫描的次数异常，可能是复制的标签",
      "This item code has been seen unusually often (possible cloned label)"},
-    {ReasonCode::CacheStale, "cache_stale", S::Suspect,
-     "证书库长时间未更新，结果可能已过时",
+    {ReasonCode::CacheStale, "cache_stale", S::Suspect, "证书库长时间未更新，结果可能已过时",
      "The certificate database has not been updated for too long; the result may be out "
      "of date"},
 };
@@ -59,7 +58,8 @@ static_assert(std::size(kReasons) == std::size(kAllReasonCodes), "one entry per 
 constexpr VerdictClassInfo kVerdicts[] = {
     {VerdictClass::Genuine, "genuine", "真品：证书有效，标签核验通过",
      "Genuine: valid certificate, label checks passed"},
-    {VerdictClass::Invalid, "invalid", "无效：标签未通过核验", "Invalid: the label failed verification"},
+    {VerdictClass::Invalid, "invalid", "无效：标签未通过核验",
+     "Invalid: the label failed verification"},
     {VerdictClass::Suspect, "suspect", "可疑：请人工确认", "Suspect: please confirm by hand"},
     {VerdictClass::Unreadable, "unreadable", "无法读取：请重新扫描",
      "Unreadable: please scan again"},
@@ -77,7 +77,9 @@ const ReasonInfo& reasonInfo(ReasonCode code) {
     return kReasons[index];
 }
 
-const char* toString(ReasonCode code) { return reasonInfo(code).name; }
+const char* toString(ReasonCode code) {
+    return reasonInfo(code).name;
+}
 
 std::optional<ReasonCode> reasonCodeFromString(std::string_view name) {
     for (const auto& info : kReasons) {
@@ -92,7 +94,9 @@ const VerdictClassInfo& verdictClassInfo(VerdictClass verdict) {
     return kVerdicts[index];
 }
 
-const char* toString(VerdictClass verdict) { return verdictClassInfo(verdict).name; }
+const char* toString(VerdictClass verdict) {
+    return verdictClassInfo(verdict).name;
+}
 
 std::optional<VerdictClass> verdictClassFromString(std::string_view name) {
     for (const auto& info : kVerdicts) {

@@ -75,9 +75,9 @@ Expected<SignatureCheck> SignatureVerifier::verify(std::string_view keyId,
         owned.reset(EVP_PKEY_new_raw_public_key(EVP_PKEY_ED25519, nullptr, publicKey.data(),
                                                 publicKey.size()));
         if (!owned) {
-            return makeUnexpected(ErrorCategory::Crypto, "bad_public_key",
-                                  "key '" + std::string(keyId) +
-                                      "' is not a valid Ed25519 public key");
+            return makeUnexpected(
+                ErrorCategory::Crypto, "bad_public_key",
+                "key '" + std::string(keyId) + "' is not a valid Ed25519 public key");
         }
         key = owned.get();
         if (impl_->cacheKeys) {
@@ -92,18 +92,18 @@ Expected<SignatureCheck> SignatureVerifier::verify(std::string_view keyId,
         return makeUnexpected(ErrorCategory::Crypto, "openssl_failure",
                               "EVP_DigestVerifyInit failed for key '" + std::string(keyId) + "'");
     }
-    const int rc = EVP_DigestVerify(ctx.get(), signature.data(), signature.size(),
-                                    reinterpret_cast<const unsigned char*>(message.data()),
-                                    message.size());
+    const int rc =
+        EVP_DigestVerify(ctx.get(), signature.data(), signature.size(),
+                         reinterpret_cast<const unsigned char*>(message.data()), message.size());
     return rc == 1 ? SignatureCheck::Valid : SignatureCheck::Invalid;
 }
 
 Expected<std::vector<uint8_t>> decodeBase64Url(std::string_view text) {
     while (!text.empty() && text.back() == '=') text.remove_suffix(1);
     if (text.size() % 4 == 1) {
-        return makeUnexpected(ErrorCategory::Crypto, "bad_base64",
-                              "base64 text of " + std::to_string(text.size()) +
-                                  " characters cannot be complete");
+        return makeUnexpected(
+            ErrorCategory::Crypto, "bad_base64",
+            "base64 text of " + std::to_string(text.size()) + " characters cannot be complete");
     }
     std::vector<uint8_t> out;
     out.reserve(text.size() * 3 / 4);

@@ -33,8 +33,7 @@ public:
 
     // Crypto/bad_public_key when the key is not a 32-byte Ed25519 public key; otherwise
     // whether `signature` is valid for `message`. Thread-safe.
-    Expected<SignatureCheck> verify(std::string_view keyId,
-                                    const std::vector<uint8_t>& publicKey,
+    Expected<SignatureCheck> verify(std::string_view keyId, const std::vector<uint8_t>& publicKey,
                                     std::string_view message,
                                     const std::vector<uint8_t>& signature) const;
 

@@ -1,0 +1,286 @@
+#include "mengscan/sync/verdict_engine.hpp"
+
+#include <algorithm>
+#include <map>
+
+#include "calendar.hpp"
+#include "rules.hpp"
+
+namespace mengscan::sync {
+
+using verify::Reasons;
+
+bool Verdict::has(ReasonCode code) const {
+    return std::any_of(reasons.begin(), reasons.end(),
+                       [code](const Reason& r) { return r.code == code; });
+}
+
+VerdictClass classify(const std::vector<Reason>& reasons) {
+    bool suspect = false;
+    for (const auto& reason : reasons) {
+        if (reason.severity() == ReasonSeverity::Invalid) return VerdictClass::Invalid;
+        suspect = true;
+    }
+    return suspect ? VerdictClass::Suspect : VerdictClass::Genuine;
+}
+
+namespace {
+
+// Metadata is re-read at most this often (it changes only on import/sync), which keeps
+// two SQLite queries off every verification.
+constexpr int64_t kMetaRefreshNanos = 1000000000;
+
+Verdict failed(Verdict verdict, const Error& error) {
+    verdict.verdict = VerdictClass::Unverified;
+    verdict.error = error;
+    return verdict;
+}
+
+}  // namespace
+
+struct Verifier::MetaSnapshot {
+    bool loaded = false;
+    int64_t readAtNanos = 0;
+    std::string updatedAt;  // the later of last_sync and last_import
+    std::map<std::string, std::string, std::less<>> bodyNames;
+};
+
+Verifier::Verifier(CertificateCache* cache, ScanLog* scanLog, const PayloadRules& rules,
+                   const platform::Clock& clock, VerifyOptions options)
+    : cache_(cache),
+      scanLog_(scanLog),
+      rules_(rules),
+      clock_(clock),
+      options_(options),
+      meta_(std::make_unique<MetaSnapshot>()) {}
+
+Verifier::~Verifier() = default;
+
+Expected<std::string> Verifier::lastUpdate() const {
+    const int64_t mono = clock_.monotonicNanos();
+    if (meta_->loaded && mono - meta_->readAtNanos < kMetaRefreshNanos &&
+        mono >= meta_->readAtNanos) {
+        return meta_->updatedAt;
+    }
+    auto sync = cache_->getMeta(kMetaLastSync);
+    if (!sync) return Unexpected(sync.error());
+    auto import = cache_->getMeta(kMetaLastImport);
+    if (!import) return Unexpected(import.error());
+    const auto syncAt = verify::unixFromIsoTime(*sync);
+    const auto importAt = verify::unixFromIsoTime(*import);
+    std::string latest = *sync;
+    if (importAt && (!syncAt || *importAt > *syncAt)) latest = *import;
+    if (!meta_->loaded || latest != meta_->updatedAt) meta_->bodyNames.clear();
+    meta_->loaded = true;
+    meta_->readAtNanos = mono;
+    meta_->updatedAt = latest;
+    return latest;
+}
+
+Expected<std::string> Verifier::bodyName(const std::string& code) const {
+    auto it = meta_->bodyNames.find(code);
+    if (it != meta_->bodyNames.end()) return it->second;
+    auto body = cache_->findBody(code);
+    if (!body) return Unexpected(body.error());
+    std::string name = body->has_value() ? (*body)->name : std::string();
+    meta_->bodyNames.emplace(code, name);
+    return name;
+}
+
+Verdict Verifier::verify(const ParsedPayload& payload, const LabelContext& context) const {
+    if (cache_ == nullptr) {
+        Verdict verdict;
+        verdict.itemCode = payload.itemCode.empty() ? payload.serial : payload.itemCode;
+        applyLocalRules(payload, context, verdict.reasons);
+        verdict.verdict = VerdictClass::Unverified;
+        return verdict;
+    }
+    return verifyAgainstCache(payload, context);
+}
+
+Verdict Verifier::verifyAgainstCache(const ParsedPayload& payload,
+                                     const LabelContext& context) const {
+    Verdict verdict;
+    verdict.itemCode = payload.itemCode.empty() ? payload.serial : payload.itemCode;
+    Reasons& reasons = verdict.reasons;
+    const int64_t now = clock_.nowUnixSeconds();
+    const int64_t today = verify::dayAt(now, options_.utcOffsetSeconds);
+
+    auto updated = lastUpdate();
+    if (!updated) return failed(std::move(verdict), updated.error());
+    verdict.freshness = verify::freshnessOf(*updated, now, options_);
+    if (!verdict.freshness->known) {
+        // Never filled: nothing to verify against. Say so rather than pass or fail.
+        reasons.push_back({ReasonCode::CacheStale, "the certificate cache has never been filled"});
+        applyLocalRules(payload, context, reasons);
+        verdict.verdict = VerdictClass::Unverified;
+        return verdict;
+    }
+    if (verdict.freshness->stale) {
+        reasons.push_back({ReasonCode::CacheStale,
+                           "last updated " + verdict.freshness->updatedAt + ", " +
+                               std::to_string(verdict.freshness->ageSeconds / 3600) +
+                               " h ago (limit " +
+                               std::to_string(options_.staleAfterSeconds / 3600) + " h)"});
+    }
+
+    // The issued-code record: needed to find the certificate of a label without a
+    // certificate number, and to check certificates that list their codes.
+    std::optional<ItemCodeRecord> issued;
+    bool issuedLooked = false;
+    auto lookIssued = [&]() -> Status {
+        if (issuedLooked || payload.itemCode.empty()) return {};
+        issuedLooked = true;
+        auto record = cache_->findItemCode(payload.itemCode);
+        if (!record) return Unexpected(record.error());
+        issued = std::move(*record);
+        return {};
+    };
+
+    std::optional<Certificate> cert;
+    if (!payload.certNumber.empty()) {
+        auto found = cache_->findCertificate(payload.certNumber);
+        if (!found) return failed(std::move(verdict), found.error());
+        cert = std::move(*found);
+        if (!cert) {
+            reasons.push_back({ReasonCode::CertificateUnknown,
+                               payload.certNumber + " is not in the certificate cache"});
+        }
+    } else if (!payload.itemCode.empty()) {
+        if (auto st = lookIssued(); !st) return failed(std::move(verdict), st.error());
+        if (issued) {
+            auto found = cache_->findCertificate(issued->certNo);
+            if (!found) return failed(std::move(verdict), found.error());
+            cert = std::move(*found);
+        }
+        if (!cert) {
+            reasons.push_back({ReasonCode::CertificateUnknown,
+                               "the label names no certificate and item code " + payload.itemCode +
+                                   " is not in any issued-code list"});
+        }
+    } else if (!payload.gtin.empty()) {
+        auto found = cache_->certificatesForGtin(payload.gtin);
+        if (!found) return failed(std::move(verdict), found.error());
+        if (!found->empty()) cert = std::move(found->front());
+        if (!cert) {
+            reasons.push_back(
+                {ReasonCode::CertificateUnknown,
+                 "the label names no certificate and no certificate covers GTIN " + payload.gtin});
+        }
+    } else {
+        reasons.push_back({ReasonCode::CertificateUnknown, "the label names no certificate"});
+    }
+
+    if (cert) {
+        verify::checkCertificateStatus(*cert, today, reasons);
+        verify::checkBody(payload, *cert, reasons);
+        verify::checkScope(payload, *cert, reasons);
+        if (cert->hasItemList) {
+            if (auto st = lookIssued(); !st) return failed(std::move(verdict), st.error());
+            verify::checkIssued(payload, *cert, issued, reasons);
+        }
+        CertificateSummary summary;
+        summary.certNo = cert->certNo;
+        summary.holder = cert->holder;
+        summary.product = cert->product;
+        summary.category = cert->category;
+        summary.bodyCode = cert->bodyCode;
+        auto name = bodyName(cert->bodyCode);
+        if (!name) return failed(std::move(verdict), name.error());
+        summary.bodyName = *name;
+        summary.issued = cert->issued;
+        summary.expires = cert->expires;
+        summary.status = verify::effectiveStatus(*cert, today);
+        summary.storedStatus = toString(cert->status);
+        verdict.certificate = std::move(summary);
+    }
+
+    if (!verdict.itemCode.empty()) {
+        auto flag = cache_->findFlag(verdict.itemCode);
+        if (!flag) return failed(std::move(verdict), flag.error());
+        verify::checkFlag(*flag, reasons);
+    }
+
+    const std::string expectedBody = cert ? cert->bodyCode : payload.certBodyCode;
+    if (auto st = verify::checkSignature(*cache_, signatures_, payload, expectedBody, today,
+                                         options_.requireSignature, reasons);
+        !st) {
+        return failed(std::move(verdict), st.error());
+    }
+
+    if (scanLog_ != nullptr) {
+        if (auto st = verify::checkDuplicates(*scanLog_, verdict.itemCode, context.session, now,
+                                              options_, reasons);
+            !st) {
+            return failed(std::move(verdict), st.error());
+        }
+    }
+    applyLocalRules(payload, context, reasons);
+    verdict.verdict = classify(reasons);
+    return verdict;
+}
+
+void Verifier::applyLocalRules(const ParsedPayload& payload, const LabelContext& context,
+                               std::vector<Reason>& reasons) const {
+    if (context.markFound && !*context.markFound) {
+        reasons.push_back({ReasonCode::MarkMissing, "no Meng mark was detected beside the code"});
+    }
+    verify::checkPrintedText(payload, context.printedText, reasons);
+}
+
+Verdict Verifier::verifyText(std::string_view raw, const LabelContext& context) const {
+    auto parsed = parsePayload(raw, rules_);
+    if (parsed) return verify(*parsed, context);
+    FrameObservation frame;
+    frame.payloads.emplace_back(raw);
+    frame.context = context;
+    return verifyFrame(frame);
+}
+
+Verdict Verifier::verifyFrame(const FrameObservation& frame) const {
+    const LabelContext& context = frame.context;
+    Verdict verdict;
+    if (frame.payloads.empty()) {
+        if (frame.undecodedSymbols > 0) {
+            verdict.verdict = VerdictClass::Unreadable;
+        } else if (context.markFound.value_or(false)) {
+            verdict.reasons.push_back(
+                {ReasonCode::CodeMissing, "a Meng mark was detected but no code beside it"});
+            verdict.verdict = cache_ ? VerdictClass::Suspect : VerdictClass::Unverified;
+        } else {
+            verdict.verdict = VerdictClass::NoLabel;
+        }
+        return verdict;
+    }
+    std::string firstError;
+    for (const auto& text : frame.payloads) {
+        auto parsed = parsePayload(text, rules_);
+        if (parsed) return verify(*parsed, context);
+        if (firstError.empty()) firstError = parsed.error().message;
+    }
+    std::string detail = firstError;
+    if (frame.payloads.size() > 1) {
+        detail = std::to_string(frame.payloads.size()) + " codes read, none is a label payload; " +
+                 "first: " + firstError;
+    }
+    verdict.reasons.push_back({ReasonCode::PayloadUnrecognised, std::move(detail)});
+    if (context.markFound && !*context.markFound) {
+        verdict.verdict = VerdictClass::NoLabel;  // some other code, and no mark: not our label
+    } else {
+        verdict.verdict = cache_ ? VerdictClass::Invalid : VerdictClass::Unverified;
+    }
+    return verdict;
+}
+
+Status Verifier::recordScan(const Verdict& verdict, std::string_view session) const {
+    if (scanLog_ == nullptr || verdict.itemCode.empty()) return {};
+    ScanRecord record;
+    record.itemCode = verdict.itemCode;
+    record.scannedAtMs = clock_.nowUnixSeconds() * 1000;
+    record.session = std::string(session);
+    record.verdict = verdict.name();
+    if (verdict.certificate) record.certNo = verdict.certificate->certNo;
+    return scanLog_->record(record);
+}
+
+}  // namespace mengscan::sync
