@@ -97,7 +97,6 @@ Status migrate(sqlite::Database& db, bool readOnly) {
 }
 
 Status clearRegistryData(sqlite::Database& db) {
-    db.clearStatements();
     return db.exec(
         "DELETE FROM item_codes; DELETE FROM flagged_codes; DELETE FROM status_history;"
         "DELETE FROM certificate_gtins; DELETE FROM certificates; DELETE FROM body_keys;"

@@ -8,8 +8,8 @@ Expected<std::unique_ptr<Database>> Database::open(const std::string& path, int 
     const int rc = sqlite3_open_v2(path.c_str(), &db, flags | SQLITE_OPEN_NOMUTEX,
                                    vfs.empty() ? nullptr : vfs.c_str());
     if (rc != SQLITE_OK) {
-        std::string message = "cannot open cache " + path + ": " +
-                              (db ? sqlite3_errmsg(db) : sqlite3_errstr(rc));
+        std::string message =
+            "cannot open cache " + path + ": " + (db ? sqlite3_errmsg(db) : sqlite3_errstr(rc));
         sqlite3_close(db);
         return makeUnexpected(ErrorCategory::Cache, "open_failed", message);
     }

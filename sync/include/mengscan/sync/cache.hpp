@@ -46,8 +46,8 @@ struct Certificate {
     std::string certNo;
     std::string bodyCode;
     std::string holder, product, category;
-    std::vector<std::string> gtins;  // GTIN-14; empty = no scope recorded
-    std::string issued, expires;     // "YYYY-MM-DD", both inclusive
+    std::vector<std::string> gtins;                       // GTIN-14; empty = no scope recorded
+    std::string issued, expires;                          // "YYYY-MM-DD", both inclusive
     CertificateStatus status = CertificateStatus::Valid;  // as stored (dates not applied)
     std::string statusAt, statusReason;
     bool hasItemList = false;  // issued item codes are listed: unknown codes are suspicious
@@ -80,19 +80,17 @@ struct OpenOptions {
 
 // What an import did. Counts are records applied (upserts and deletes separately).
 struct ImportCounts {
-    std::string kind;  // "snapshot", "delta" or "merge" (no header)
+    std::string kind;      // "snapshot", "delta" or "merge" (no header)
     int64_t version = -1;  // header version, -1 when none
     int64_t lines = 0;
-    int64_t bodies = 0, keys = 0, certificates = 0, statusChanges = 0, itemCodes = 0,
-            flags = 0;
+    int64_t bodies = 0, keys = 0, certificates = 0, statusChanges = 0, itemCodes = 0, flags = 0;
     int64_t deletes = 0;
     double seconds = 0;
 };
 
 struct CacheStats {
     int schemaVersion = 0;
-    int64_t bodies = 0, keys = 0, certificates = 0, itemCodes = 0, flags = 0,
-            statusChanges = 0;
+    int64_t bodies = 0, keys = 0, certificates = 0, itemCodes = 0, flags = 0, statusChanges = 0;
     int64_t certificatesWithItemList = 0;
     // certificates by stored status, indexed by CertificateStatus
     int64_t byStatus[5] = {0, 0, 0, 0, 0};
