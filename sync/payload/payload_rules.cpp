@@ -249,7 +249,7 @@ Expected<PayloadRules> payloadRulesFromJson(const nlohmann::json& config) {
                 if (!v.is_boolean()) return badRules("allow_http must be true or false");
                 rules.allowHttp = v.get<bool>();
             } else if (key == "max_payload_bytes") {
-                if (!v.is_number_unsigned() || v.get<uint64_t>() < 32 || v.get<uint64_t>() > 65536)
+                if (!v.is_number_integer() || v.get<int64_t>() < 32 || v.get<int64_t>() > 65536)
                     return badRules("max_payload_bytes must be an integer from 32 to 65536");
                 rules.maxPayloadBytes = v.get<std::size_t>();
             } else if (key == "item_code_lengths") {
