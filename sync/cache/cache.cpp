@@ -27,16 +27,17 @@ std::string isoNow() {
     return text;
 }
 
-ImportFormat detectFormat(std::istream& in) {
-    // First non-blank character '{' means JSON Lines.
+// The first non-blank character '{' (or '[', an error later) means JSON Lines. Blank
+// lines skipped here are counted in `lines` so error line numbers stay right.
+ImportFormat detectFormat(std::istream& in, int64_t& lines) {
     while (true) {
         const int c = in.peek();
         if (c == EOF) return ImportFormat::Csv;
         if (c == ' ' || c == '\t' || c == '\r' || c == '\n') {
-            in.get();
+            if (in.get() == '\n') ++lines;
             continue;
         }
-        return c == '{' ? ImportFormat::JsonLines : ImportFormat::Csv;
+        return c == '{' || c == '[' ? ImportFormat::JsonLines : ImportFormat::Csv;
     }
 }
 
@@ -116,12 +117,12 @@ Expected<ImportCounts> CertificateCache::importStream(std::istream& in, const st
                               "the cache is open read-only; import needs read-write");
     }
     const auto started = std::chrono::steady_clock::now();
-    if (format == ImportFormat::Auto) format = detectFormat(in);
+    ImportCounts counts;
+    counts.kind = "merge";
+    if (format == ImportFormat::Auto) format = detectFormat(in, counts.lines);
     auto& db = *impl_->db;
     // A bigger page cache while importing: millions of random-order B-tree inserts.
     (void)db.exec("PRAGMA cache_size=-131072");
-    ImportCounts counts;
-    counts.kind = "merge";
     Status result;
     {
         sqlite::Transaction tx(db);
