@@ -1,0 +1,97 @@
+#include "mark_colour.hpp"
+
+#include <algorithm>
+
+#include <opencv2/imgproc.hpp>
+
+namespace mengscan::vision::detail {
+namespace {
+
+constexpr int kMinSat = 60;   // below this a pixel is grey: no hue evidence
+constexpr int kMinVal = 35;
+constexpr int kHueSpread = 10;  // +-OpenCV hue units (20 degrees): white balance, ageing ink
+constexpr int kDownscale = 4;
+
+}  // namespace
+
+ColourModel makeColourModel(const cv::Mat& bgr, const cv::Mat& mask) {
+    ColourModel m;
+    cv::Mat hsv;
+    cv::cvtColor(bgr, hsv, cv::COLOR_BGR2HSV);
+    std::vector<double> hist(180, 0.0);
+    int chromatic = 0, inside = 0;
+    cv::Rect box;
+    bool first = true;
+    for (int y = 0; y < hsv.rows; ++y) {
+        for (int x = 0; x < hsv.cols; ++x) {
+            if (!mask.at<uint8_t>(y, x)) continue;
+            ++inside;
+            const auto p = hsv.at<cv::Vec3b>(y, x);
+            if (p[1] < kMinSat + 30 || p[2] < kMinVal) continue;
+            ++chromatic;
+            hist[p[0]] += 1;
+            const cv::Rect px(x, y, 1, 1);
+            box = first ? px : (box | px);
+            first = false;
+        }
+    }
+    // Under a tenth of the artwork in colour: colour says little about where it is.
+    if (inside == 0 || chromatic < inside / 10) return m;
+    // Keep the hues that carry real mass, spread by the tolerance (hue is circular).
+    const double peak = *std::max_element(hist.begin(), hist.end());
+    m.hueHist = cv::Mat::zeros(180, 1, CV_32F);
+    for (int h = 0; h < 180; ++h) {
+        if (hist[static_cast<size_t>(h)] < peak * 0.05) continue;
+        for (int d = -kHueSpread; d <= kHueSpread; ++d) {
+            m.hueHist.at<float>((h + d + 180) % 180) = 255.0f;
+        }
+    }
+    m.extentRatio = static_cast<double>(std::max(bgr.cols, bgr.rows)) /
+                    std::max(1, std::max(box.width, box.height));
+    m.usable = true;
+    return m;
+}
+
+std::vector<Proposal> proposeRegions(const cv::Mat& frameBgr, const ColourModel& model,
+                                     double minMarkPx, double maxMarkPx, int maxProposals) {
+    std::vector<Proposal> out;
+    if (!model.usable || frameBgr.channels() != 3) return out;
+    cv::Mat small, hsv;
+    cv::resize(frameBgr, small, cv::Size(frameBgr.cols / kDownscale, frameBgr.rows / kDownscale),
+               0, 0, cv::INTER_AREA);
+    cv::cvtColor(small, hsv, cv::COLOR_BGR2HSV);
+    cv::Mat hit(small.size(), CV_8UC1);
+    for (int y = 0; y < hsv.rows; ++y) {
+        const auto* p = hsv.ptr<cv::Vec3b>(y);
+        uint8_t* o = hit.ptr<uint8_t>(y);
+        for (int x = 0; x < hsv.cols; ++x) {
+            o[x] = (p[x][1] >= kMinSat && p[x][2] >= kMinVal &&
+                    model.hueHist.at<float>(p[x][0]) > 0)
+                       ? 255
+                       : 0;
+        }
+    }
+    // Close small gaps (text knocked out of a coloured ring) so a mark is one blob.
+    cv::morphologyEx(hit, hit, cv::MORPH_CLOSE,
+                     cv::getStructuringElement(cv::MORPH_ELLIPSE, cv::Size(3, 3)));
+    cv::Mat labels, stats, centroids;
+    const int n = cv::connectedComponentsWithStats(hit, labels, stats, centroids, 8, CV_32S);
+    for (int i = 1; i < n; ++i) {
+        const int w = stats.at<int>(i, cv::CC_STAT_WIDTH), h = stats.at<int>(i, cv::CC_STAT_HEIGHT);
+        const int area = stats.at<int>(i, cv::CC_STAT_AREA);
+        const double markPx = std::max(w, h) * kDownscale * model.extentRatio;
+        if (markPx < minMarkPx * 0.5 || markPx > maxMarkPx * 1.5) continue;
+        // A mark's coloured part is compact: it fills a fair share of its box.
+        if (area < 6 || area < 0.12 * w * h) continue;
+        const float cx = static_cast<float>(stats.at<int>(i, cv::CC_STAT_LEFT) + w / 2.0);
+        const float cy = static_cast<float>(stats.at<int>(i, cv::CC_STAT_TOP) + h / 2.0);
+        out.push_back({cv::Point2f(cx, cy) * static_cast<float>(kDownscale), markPx,
+                       static_cast<double>(area)});
+    }
+    std::sort(out.begin(), out.end(),
+              [](const Proposal& a, const Proposal& b) { return a.strength > b.strength; });
+    if (static_cast<int>(out.size()) > maxProposals) out.resize(static_cast<size_t>(maxProposals));
+    return out;
+}
+
+}  // namespace mengscan::vision::detail

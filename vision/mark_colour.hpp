@@ -1,0 +1,32 @@
+// Internal: the cheap pre-filter. If the template has a distinctive ink colour, a coarse
+// (1/4 size) back-projection of its hues finds where the mark may be and how large it
+// is; the expensive feature matching then runs only on those regions, at a normalised
+// scale. Learnt from the template alone; a one-colour or grey template simply has no
+// colour model and the detector falls back to whole-frame features.
+#pragma once
+
+#include <vector>
+
+#include <opencv2/core.hpp>
+
+namespace mengscan::vision::detail {
+
+struct ColourModel {
+    bool usable = false;
+    cv::Mat hueHist;        // CV_32F, 180 bins over OpenCV hue 0..179, 0..255
+    double extentRatio = 1; // template long side / long side of its coloured part
+};
+
+struct Proposal {
+    cv::Point2f centre;  // frame px
+    double markPx;       // estimated long side of the mark, frame px
+    double strength;     // coloured pixels in the blob (for ordering)
+};
+
+ColourModel makeColourModel(const cv::Mat& templateBgr, const cv::Mat& templateMask);
+
+// Regions (largest first) where the template's colours form a blob of a plausible size.
+std::vector<Proposal> proposeRegions(const cv::Mat& frameBgr, const ColourModel& model,
+                                     double minMarkPx, double maxMarkPx, int maxProposals);
+
+}  // namespace mengscan::vision::detail

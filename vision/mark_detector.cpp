@@ -1,0 +1,331 @@
+// Mark detection, in order of cost:
+//  1. colour proposals (mark_colour): where the template's inks form a blob, and its size;
+//  2. per proposal, ORB features on that region rescaled so the mark is ~128 px, matched
+//     against the template described at several sizes, homography by PROSAC;
+//  3. without a verified proposal (one-colour print, grey template), ORB on the whole
+//     frame pyramid, coarse to fine;
+// every homography passes geometric sanity checks and the verification on the rectified
+// patch (mark_verify). See docs/vision.md for why and for the measurements.
+#include "mengscan/vision/mark_detector.hpp"
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+
+#include <opencv2/calib3d.hpp>
+#include <opencv2/imgproc.hpp>
+
+#include "mark_colour.hpp"
+#include "mark_features.hpp"
+#include "mark_verify.hpp"
+
+namespace mengscan::vision {
+namespace {
+
+constexpr int kTemplateLargest = 128;  // template widths described: 128 / 1.2^k ...
+constexpr int kTemplateLevels = 8;     // ... down to about 36 px
+constexpr double kTemplateStep = 1.2;
+constexpr double kRatio = 0.82;        // Lowe ratio test
+constexpr int kMaxHamming = 80;
+constexpr int kMinMatches = 8;
+constexpr int kMinInliers = 7;
+constexpr int kMaxProposals = 5;
+constexpr double kRoiMargin = 1.7;    // region side / estimated mark size
+constexpr double kRoiMarkPx = 128;    // the mark's size in the rescaled region
+constexpr double kRoiThreshold = 3.0; // RANSAC reprojection error, rescaled region px
+
+struct LevelRange {
+    double minPx, maxPx;  // mark widths (frame px) a pyramid level can see
+};
+
+LevelRange levelRange(int level) {
+    const double f = 1 << level;
+    return {kTemplateLargest / std::pow(kTemplateStep, kTemplateLevels - 1) * 0.85 * f,
+            kTemplateLargest * 1.3 * f};
+}
+
+cv::Mat grayOf(const cv::Mat& image) {
+    cv::Mat gray;
+    if (image.channels() == 3) cv::cvtColor(image, gray, cv::COLOR_BGR2GRAY);
+    else if (image.channels() == 4) cv::cvtColor(image, gray, cv::COLOR_BGRA2GRAY);
+    else gray = image;
+    return gray;
+}
+
+double side(const cv::Point2f& a, const cv::Point2f& b) { return cv::norm(a - b); }
+
+// A mark under at most ~60 degrees of tilt is a convex, not mirrored, not degenerate quad.
+bool plausibleQuad(const std::vector<cv::Point2f>& q, double templateAspect, double minPx,
+                   double maxPx) {
+    double sign = 0;
+    for (int i = 0; i < 4; ++i) {
+        const cv::Point2f a = q[static_cast<size_t>(i)], b = q[static_cast<size_t>((i + 1) % 4)],
+                          c = q[static_cast<size_t>((i + 2) % 4)];
+        const double cross = (b - a).cross(c - b);
+        if (i == 0) sign = cross;
+        if (cross * sign <= 0) return false;
+        // Interior angle between 25 and 155 degrees.
+        const double cosA = (a - b).dot(c - b) / (side(a, b) * side(c, b) + 1e-9);
+        if (std::abs(cosA) > 0.9) return false;
+    }
+    if (sign < 0) return false;  // mirrored (points are TL, TR, BR, BL: clockwise on screen)
+    const double top = side(q[0], q[1]), right = side(q[1], q[2]), bottom = side(q[2], q[3]),
+                 left = side(q[3], q[0]);
+    const double w = (top + bottom) / 2, h = (left + right) / 2;
+    if (std::max(top, bottom) > 3 * std::min(top, bottom)) return false;
+    if (std::max(left, right) > 3 * std::min(left, right)) return false;
+    const double aspect = (w / h) / templateAspect;
+    if (aspect < 0.3 || aspect > 3.3) return false;
+    const double size = std::max(w, h);
+    return size >= minPx && size <= maxPx;
+}
+
+}  // namespace
+
+struct MarkDetector::Impl {
+    MarkTemplate tmpl;
+    MarkDetectorOptions options;
+    detail::FeatureSet templateFeatures;  // points in template pixels
+    detail::VerifyModel verify;
+    cv::BFMatcher matcher{cv::NORM_HAMMING, false};
+    detail::ColourModel colour;
+    double duplicateRadius = 0;  // template px: nearer matches are the same physical point
+
+    void describeTemplate();
+    MarkDetection run(const cv::Mat& image) const;
+    // Homography template -> the feature set's coordinates, or empty.
+    cv::Mat match(const detail::FeatureSet& frame, double threshold, int* inliers) const;
+    // Checks and verifies H (template -> frame); keeps it in best if it scores higher.
+    void consider(const cv::Mat& H, int inliers, const std::vector<cv::Mat>& pyramid,
+                  MarkDetection& best) const;
+};
+
+void MarkDetector::Impl::describeTemplate() {
+    // White paper around the artwork, so corners on its rim can be described.
+    const int pad = std::max(tmpl.bgr.cols, tmpl.bgr.rows) / 4;
+    cv::Mat gray = grayOf(tmpl.bgr), padded, paddedMask;
+    cv::copyMakeBorder(gray, padded, pad, pad, pad, pad, cv::BORDER_CONSTANT, 255);
+    cv::Mat dilated;
+    cv::dilate(tmpl.mask, dilated, cv::Mat(), cv::Point(-1, -1), 2);
+    cv::copyMakeBorder(dilated, paddedMask, pad, pad, pad, pad, cv::BORDER_CONSTANT, 0);
+    const double width = std::max(tmpl.bgr.cols, tmpl.bgr.rows);
+    detail::FeatureParams params;
+    params.cellSize = 6;
+    params.perCell = 2;
+    params.fastThreshold = 10;
+    std::vector<cv::Mat> descriptors;
+    // One simulated view of the template: scaled to `target` px, squeezed by `squeeze`
+    // across direction `axisDeg` (a tilt of acos(squeeze)), optionally seen at only
+    // `seenPx` px and blown up again (what a small, rescaled mark looks like).
+    auto addView = [&](double target, double squeeze, double axisDeg, double seenPx) {
+        const double s = target / width;
+        const cv::Point2f c(static_cast<float>(padded.cols * s / 2), static_cast<float>(padded.rows * s / 2));
+        const double a = axisDeg * CV_PI / 180, ca = std::cos(a), sa = std::sin(a);
+        // R(-a) * diag(1, squeeze) * R(a) * s, about the centre.
+        const cv::Matx22d R(ca, sa, -sa, ca), D(1, 0, 0, squeeze);
+        const cv::Matx22d A = R.t() * D * R * s;
+        const cv::Matx23d M(A(0, 0), A(0, 1), c.x - (A(0, 0) * padded.cols / 2 + A(0, 1) * padded.rows / 2),
+                            A(1, 0), A(1, 1), c.y - (A(1, 0) * padded.cols / 2 + A(1, 1) * padded.rows / 2));
+        const cv::Size size(cvRound(padded.cols * s), cvRound(padded.rows * s));
+        cv::Mat view, viewMask;
+        cv::warpAffine(padded, view, M, size, cv::INTER_AREA, cv::BORDER_CONSTANT, 255);
+        cv::warpAffine(paddedMask, viewMask, M, size, cv::INTER_NEAREST, cv::BORDER_CONSTANT, 0);
+        if (seenPx > 0 && seenPx < target) {
+            cv::Mat low;
+            cv::resize(view, low, cv::Size(), seenPx / target, seenPx / target, cv::INTER_AREA);
+            cv::resize(low, view, size, 0, 0, cv::INTER_LINEAR);
+        }
+        detail::FeatureSet f = detail::describe(view, params, 1.0f, viewMask);
+        cv::Matx23d inv;
+        cv::invertAffineTransform(M, inv);
+        for (const auto& p : f.points) {
+            const cv::Point2d q(inv(0, 0) * p.x + inv(0, 1) * p.y + inv(0, 2),
+                                inv(1, 0) * p.x + inv(1, 1) * p.y + inv(1, 2));
+            templateFeatures.points.emplace_back(static_cast<float>(q.x - pad), static_cast<float>(q.y - pad));
+        }
+        if (!f.descriptors.empty()) descriptors.push_back(f.descriptors);
+    };
+    for (int k = 0; k < kTemplateLevels; ++k) {
+        addView(kTemplateLargest / std::pow(kTemplateStep, k), 1.0, 0, 0);
+    }
+    // Small marks rescaled to ~128 px (the colour-proposal path) and tilted marks.
+    for (double seen : {40.0, 56.0, 80.0}) addView(kRoiMarkPx, 1.0, 0, seen);
+    for (double axis : {0.0, 45.0, 90.0, 135.0}) {
+        addView(kRoiMarkPx, 0.75, axis, 0);
+        addView(kRoiMarkPx, 0.75, axis, 60);
+    }
+    if (!descriptors.empty()) cv::vconcat(descriptors, templateFeatures.descriptors);
+    duplicateRadius = width * 0.06;
+    verify = detail::makeVerifyModel(tmpl);
+    colour = detail::makeColourModel(tmpl.bgr, tmpl.mask);
+}
+
+MarkDetector::MarkDetector(MarkTemplate markTemplate, MarkDetectorOptions options)
+    : impl_(std::make_unique<Impl>()) {
+    impl_->tmpl = std::move(markTemplate);
+    impl_->options = options;
+    try {
+        if (!impl_->tmpl.bgr.empty()) impl_->describeTemplate();
+    } catch (const cv::Exception&) {
+        impl_->templateFeatures = {};  // detect() then reports "no_template_features"
+    }
+}
+
+MarkDetector::~MarkDetector() = default;
+MarkDetector::MarkDetector(MarkDetector&&) noexcept = default;
+MarkDetector& MarkDetector::operator=(MarkDetector&&) noexcept = default;
+const MarkTemplate& MarkDetector::markTemplate() const { return impl_->tmpl; }
+const MarkDetectorOptions& MarkDetector::options() const { return impl_->options; }
+
+MarkDetection MarkDetector::detect(const cv::Mat& bgrOrGray) const {
+    const auto start = std::chrono::steady_clock::now();
+    MarkDetection d;
+    if (bgrOrGray.empty() || bgrOrGray.depth() != CV_8U) {
+        d.rejectedBy = "bad_input";
+    } else {
+        try {
+            d = impl_->run(bgrOrGray);
+        } catch (const cv::Exception&) {
+            d = MarkDetection{};
+            d.rejectedBy = "opencv_error";
+        }
+    }
+    d.elapsedMs =
+        std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
+    return d;
+}
+
+cv::Mat MarkDetector::Impl::match(const detail::FeatureSet& frame, double threshold,
+                                  int* inliers) const {
+    *inliers = 0;
+    if (frame.descriptors.rows < kMinMatches) return cv::Mat();
+    std::vector<std::vector<cv::DMatch>> knn;
+    matcher.knnMatch(frame.descriptors, templateFeatures.descriptors, knn, 3);
+    struct Pair {
+        cv::Point2f tmplPt, framePt;
+        float ratio;
+    };
+    std::vector<Pair> pairs;
+    for (const auto& m : knn) {
+        if (m.empty() || m[0].distance > kMaxHamming) continue;
+        const cv::Point2f tp = templateFeatures.points[static_cast<size_t>(m[0].trainIdx)];
+        // Ratio test against the best match elsewhere on the template: the same point
+        // described at another template size is not a competitor.
+        float second = 256;
+        for (size_t j = 1; j < m.size(); ++j) {
+            const cv::Point2f other = templateFeatures.points[static_cast<size_t>(m[j].trainIdx)];
+            if (cv::norm(other - tp) > duplicateRadius) {
+                second = m[j].distance;
+                break;
+            }
+        }
+        const float ratio = m[0].distance / std::max(1.0f, second);
+        if (ratio > kRatio) continue;
+        pairs.push_back({tp, frame.points[static_cast<size_t>(m[0].queryIdx)], ratio});
+    }
+    if (static_cast<int>(pairs.size()) < kMinMatches) return cv::Mat();
+    // PROSAC wants the most trustworthy correspondences first.
+    std::sort(pairs.begin(), pairs.end(),
+              [](const Pair& a, const Pair& b) { return a.ratio < b.ratio; });
+    std::vector<cv::Point2f> src, dst;
+    for (const auto& p : pairs) {
+        src.push_back(p.tmplPt);
+        dst.push_back(p.framePt);
+    }
+    cv::Mat inlierMask;
+    cv::Mat H = cv::findHomography(src, dst, cv::USAC_PROSAC, threshold, inlierMask, 2000, 0.995);
+    if (H.empty()) return H;
+    *inliers = cv::countNonZero(inlierMask);
+    return H;
+}
+
+void MarkDetector::Impl::consider(const cv::Mat& H, int inliers,
+                                  const std::vector<cv::Mat>& pyramid,
+                                  MarkDetection& best) const {
+    ++best.candidates;
+    if (H.empty() || inliers < kMinInliers) {
+        if (best.score == 0 && inliers >= best.inliers) {
+            best.inliers = inliers;
+            best.rejectedBy = "few_inliers";
+        }
+        return;
+    }
+    const float tw = static_cast<float>(tmpl.bgr.cols), th = static_cast<float>(tmpl.bgr.rows);
+    const std::vector<cv::Point2f> corners = {{0, 0}, {tw, 0}, {tw, th}, {0, th}};
+    std::vector<cv::Point2f> quad;
+    cv::perspectiveTransform(corners, quad, H);
+    if (!plausibleQuad(quad, tw / th, options.minMarkPx * 0.6, options.maxMarkPx * 1.6)) {
+        if (best.score == 0) {
+            best.inliers = inliers;
+            best.rejectedBy = "implausible_shape";
+        }
+        return;
+    }
+    const double score = detail::verifyCandidate(pyramid, cv::Matx33d(H), verify);
+    if (score <= best.score) return;
+    best.score = score;
+    best.inliers = inliers;
+    for (size_t i = 0; i < 4; ++i) best.quad[i] = {quad[i].x, quad[i].y};
+    best.found = score >= options.minScore;
+    best.rejectedBy = best.found ? "" : "verification";
+}
+
+MarkDetection MarkDetector::Impl::run(const cv::Mat& image) const {
+    MarkDetection best;
+    best.rejectedBy = "no_candidate";
+    if (templateFeatures.descriptors.empty()) {
+        best.rejectedBy = "no_template_features";
+        return best;
+    }
+    std::vector<cv::Mat> pyramid{grayOf(image)};
+    while (pyramid.size() < 3 && pyramid.back().cols >= 160) {
+        cv::Mat down;
+        cv::pyrDown(pyramid.back(), down);
+        pyramid.push_back(down);
+    }
+    const cv::Mat& gray = pyramid[0];
+
+    // 1-2: colour proposals, each described at the scale where the mark is ~128 px.
+    if (image.channels() == 3) {
+        for (const auto& p : detail::proposeRegions(image, colour, options.minMarkPx,
+                                                    options.maxMarkPx, kMaxProposals)) {
+            const double half = p.markPx * kRoiMargin / 2;
+            const cv::Rect roi = cv::Rect(cvRound(p.centre.x - half), cvRound(p.centre.y - half),
+                                          cvRound(2 * half), cvRound(2 * half)) &
+                                 cv::Rect(0, 0, gray.cols, gray.rows);
+            if (roi.width < 16 || roi.height < 16) continue;
+            const double scale = std::clamp(kRoiMarkPx / p.markPx, 0.25, 4.0);
+            cv::Mat patch;
+            cv::resize(gray(roi), patch, cv::Size(), scale, scale,
+                       scale > 1 ? cv::INTER_LINEAR : cv::INTER_AREA);
+            detail::FeatureParams params;
+            params.cellSize = 12;
+            params.perCell = 2;
+            params.fastThreshold = 10;
+            detail::FeatureSet f = detail::describe(patch, params, 1.0f);
+            int inliers = 0;
+            cv::Mat H = match(f, kRoiThreshold, &inliers);
+            if (!H.empty()) {
+                // patch -> frame: divide by the scale, shift by the region's origin.
+                const cv::Matx33d toFrame(1 / scale, 0, roi.x, 0, 1 / scale, roi.y, 0, 0, 1);
+                H = cv::Mat(toFrame * cv::Matx33d(H));
+            }
+            consider(H, inliers, pyramid, best);
+            if (best.found) return best;
+        }
+    }
+    // 3: the whole frame, coarse to fine (a large mark is settled on a small image).
+    for (int level = static_cast<int>(pyramid.size()) - 1; level >= 0; --level) {
+        const LevelRange range = levelRange(level);
+        if (range.maxPx < options.minMarkPx || range.minPx > options.maxMarkPx) continue;
+        const detail::FeatureSet frame = detail::describe(
+            pyramid[static_cast<size_t>(level)], detail::FeatureParams{}, static_cast<float>(1 << level));
+        int inliers = 0;
+        const cv::Mat H = match(frame, 2.5 * (1 << level), &inliers);
+        consider(H, inliers, pyramid, best);
+        if (best.found) break;
+    }
+    return best;
+}
+
+}  // namespace mengscan::vision

@@ -1,0 +1,30 @@
+// Internal: the verification step. A homography from features only says "many corners
+// agree"; look-alikes (other seals, the bare character) can agree on a few. Here the frame
+// is warped back onto the template and compared pixel by pixel (normalised correlation of
+// blurred gray, so lighting, ink colour and one-colour prints do not matter).
+#pragma once
+
+#include <opencv2/core.hpp>
+
+#include "mengscan/vision/mark_detector.hpp"
+
+namespace mengscan::vision::detail {
+
+struct VerifyModel {
+    cv::Size size;       // canonical patch size
+    double fromTemplate; // canonical px per template px
+    cv::Mat gray;        // CV_32F, blurred template in canonical size
+    cv::Mat mask;        // CV_8U, 255 inside the artwork (slightly eroded)
+    cv::Mat grid;        // CV_32S, block index per pixel (-1 outside mask), for robust NCC
+    int blocks = 0;
+};
+
+VerifyModel makeVerifyModel(const MarkTemplate& t);
+
+// Similarity 0..1 of the frame region that `templateToFrame` maps the template onto.
+// `pyramid` holds the frame at full, 1/2, 1/4 ... size (gray); the level whose resolution
+// best matches the patch is sampled to avoid aliasing.
+double verifyCandidate(const std::vector<cv::Mat>& pyramid, const cv::Matx33d& templateToFrame,
+                       const VerifyModel& model);
+
+}  // namespace mengscan::vision::detail
