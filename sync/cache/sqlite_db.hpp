@@ -29,8 +29,9 @@ public:
     }
     void bind(int index, int64_t value) { sqlite3_bind_int64(stmt_, index, value); }
     void bind(int index, std::string_view text) {
-        sqlite3_bind_text(stmt_, index, text.data(), static_cast<int>(text.size()),
-                          SQLITE_TRANSIENT);
+        // A null data pointer would bind NULL; an empty view is the empty string.
+        sqlite3_bind_text(stmt_, index, text.data() ? text.data() : "",
+                          static_cast<int>(text.size()), SQLITE_TRANSIENT);
     }
     void bindBlob(int index, const std::vector<uint8_t>& blob) {
         sqlite3_bind_blob(stmt_, index, blob.data(), static_cast<int>(blob.size()),
