@@ -91,9 +91,12 @@ constexpr AiSpec kAis[] = {
 };
 
 const AiSpec* findAi(std::string_view data) {
+    // Only entries sharing the first two digits can match.
+    if (data.size() < 2 || !isDigit(data[0]) || !isDigit(data[1])) return nullptr;
     const AiSpec* best = nullptr;
     std::size_t bestLen = 0;
     for (const AiSpec& s : kAis) {
+        if (s.prefix[0] != data[0] || s.prefix[1] != data[1]) continue;
         std::size_t pl = std::strlen(s.prefix);
         if (data.size() < s.aiLen || data.compare(0, pl, s.prefix) != 0) continue;
         if (!allDigits(data.substr(0, s.aiLen))) continue;
@@ -184,6 +187,7 @@ Status parseElementString(ParsedPayload& out, std::string_view text, const Paylo
     if (!text.empty() && text[0] == GS) pos = 1;  // leading FNC1 as transmitted by some readers
     if (pos >= text.size()) return unrecognised("GS1 element string is empty");
     std::vector<std::string_view> seen;
+    seen.reserve(8);
     while (pos < text.size()) {
         std::string_view rest = text.substr(pos);
         const AiSpec* spec = findAi(rest);
