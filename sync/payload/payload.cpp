@@ -119,7 +119,7 @@ Expected<ParsedPayload> parsePayload(std::string_view raw, const PayloadRules& r
                 " is not a trace URL, GS1 Digital Link, GS1 element string or item code");
         }
         if (!st) return Unexpected(st.error());
-        detail::finishPayload(out);
+        detail::finishPayload(out, rules);
         out.raw = std::string(raw);
         return out;
     } catch (const std::exception& e) {

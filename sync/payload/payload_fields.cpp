@@ -74,7 +74,16 @@ Status setSignature(ParsedPayload& out, std::string_view text) {
     return {};
 }
 
-void finishPayload(ParsedPayload& out) {
+void finishPayload(ParsedPayload& out, const PayloadRules& rules) {
+    bool gs1 = out.kind == PayloadKind::Gs1DigitalLink || out.kind == PayloadKind::Gs1ElementString;
+    if (gs1 && out.itemCode.empty() && !out.certNumber.empty() && allDigits(out.serial)) {
+        ParsedPayload probe;
+        if (setItemCode(probe, out.serial, rules, "AI 21")) {
+            out.itemCode = std::move(probe.itemCode);
+            out.itemBodyCode = std::move(probe.itemBodyCode);
+            out.itemYear = std::move(probe.itemYear);
+        }
+    }
     const std::string& item = !out.itemCode.empty() ? out.itemCode : out.serial;
     if (!out.certNumber.empty() && !item.empty()) {
         out.signedMessage.reserve(out.certNumber.size() + 1 + item.size());

@@ -23,8 +23,9 @@ Status setSignature(ParsedPayload& out, std::string_view text);
 Status checkAiValue(std::string_view ai, std::string_view value);
 // Length of the GS1 AI at the start of `data` (2-4), or 0 if no known AI starts there.
 std::size_t gs1AiLength(std::string_view data);
-// Sets signedMessage from certNumber and itemCode/serial.
-void finishPayload(ParsedPayload& out);
+// GS1 kinds: a serial that is a valid item code on a label naming a certificate is the
+// item code (the 追溯码 carried as AI 21). Then sets signedMessage.
+void finishPayload(ParsedPayload& out, const PayloadRules& rules);
 
 // Per-kind parsers. `text` is the payload without its symbology identifier.
 Status parseUrl(ParsedPayload& out, std::string_view text, const PayloadRules& rules);

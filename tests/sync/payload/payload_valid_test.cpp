@@ -110,8 +110,13 @@ TEST_CASE("GS1 Digital Links: keys, qualifiers, attributes, GTIN lengths") {
          ""},
         {h + "/01/" + kGtin + "/10/B2024-07/21/SN123?7230=MZ" + kCert, PayloadKind::Gs1DigitalLink,
          kCert, "", kGtin, "SN123", "B2024-07"},
+        // A serial that is an item code on a label naming a certificate is the item code.
         {h + "/01/" + kGtin + "/21/" + kItem18 + "?7230=MZ" + kCert, PayloadKind::Gs1DigitalLink,
-         kCert, "", kGtin, kItem18, ""},
+         kCert, kItem18, kGtin, kItem18, ""},
+        {h + "/01/" + kGtin + "/21/" + kItem18, PayloadKind::Gs1DigitalLink, "", "", kGtin, kItem18,
+         ""},
+        {h + "/01/" + kGtin + "/21/1" + kItem18 + "?7230=MZ" + kCert, PayloadKind::Gs1DigitalLink,
+         kCert, "", kGtin, "1" + kItem18, ""},
         {h + "/01/" + kGtin + "/10/L1", PayloadKind::Gs1DigitalLink, "", "", kGtin, "", "L1"},
         // GTIN-8, -12 and -13 are zero-padded to 14 digits.
         {h + "/01/96385074", PayloadKind::Gs1DigitalLink, "", "", "00000096385074", "", ""},
@@ -143,6 +148,7 @@ TEST_CASE("GS1 Digital Links: keys, qualifiers, attributes, GTIN lengths") {
     CHECK(signed_->signature == sig);
     CHECK(signed_->keyId == "k1");
     CHECK(signed_->signedMessage == kCert + "|" + kItem18);
+    CHECK(signed_->itemBodyCode == "0021");
 
     // Another scheme's certification reference is kept but names no Meng certificate.
     auto other = parsePayload(h + "/01/" + kGtin + "?7230=EUORG-123", rules);
@@ -170,7 +176,7 @@ TEST_CASE("GS1 element strings with FNC1 and symbology identifiers") {
         {"01" + kGtin + "17261231" + "10LOT" + GS, PayloadKind::Gs1ElementString, "", "", kGtin, "",
          "LOT"},
         {"]Q3" + std::string("01") + kGtin + "21" + kItem18 + GS + "7230MZ" + kCert,
-         PayloadKind::Gs1ElementString, kCert, "", kGtin, kItem18, ""},
+         PayloadKind::Gs1ElementString, kCert, kItem18, kGtin, kItem18, ""},
         // Without symbology identifier or GS: starts with AI 01 and a GTIN-14.
         {"01" + kGtin + "10ABC", PayloadKind::Gs1ElementString, "", "", kGtin, "", "ABC"},
     };

@@ -26,7 +26,9 @@ struct ParsedPayload {
     std::string certNumber;                          // "0021-MZB-24-00057" or empty
     std::string certBodyCode, certYear, certSerial;  // parts of certNumber
 
-    std::string itemCode;      // 17/18 digits as text, or empty
+    // 17/18 digits as text, or empty. GS1 kinds naming a certificate also take it from a
+    // serial (AI 21) that is a valid item code; `serial` keeps it too.
+    std::string itemCode;
     std::string itemBodyCode;  // 3 or 4 digit body code from itemCode
     std::string itemYear;      // 2 digit year from itemCode
 
