@@ -111,12 +111,18 @@ Expected<std::string> base64UrlDecode(std::string_view text) {
     int bits = 0;
     for (char c : text) {
         int v;
-        if (c >= 'A' && c <= 'Z') v = c - 'A';
-        else if (c >= 'a' && c <= 'z') v = c - 'a' + 26;
-        else if (c >= '0' && c <= '9') v = c - '0' + 52;
-        else if (c == '-') v = 62;
-        else if (c == '_') v = 63;
-        else return cryptoError("base64_invalid", "not base64url (no padding allowed)");
+        if (c >= 'A' && c <= 'Z')
+            v = c - 'A';
+        else if (c >= 'a' && c <= 'z')
+            v = c - 'a' + 26;
+        else if (c >= '0' && c <= '9')
+            v = c - '0' + 52;
+        else if (c == '-')
+            v = 62;
+        else if (c == '_')
+            v = 63;
+        else
+            return cryptoError("base64_invalid", "not base64url (no padding allowed)");
         acc = (acc << 6) | static_cast<uint32_t>(v);
         bits += 6;
         if (bits >= 8) {
@@ -155,8 +161,8 @@ Expected<Ed25519PublicKey> loadPublicKeyPem(const std::string& path) {
 }
 
 std::string publicKeyPem(const Ed25519PublicKey& key) {
-    PkeyPtr pkey(EVP_PKEY_new_raw_public_key(EVP_PKEY_ED25519, nullptr, key.raw.data(),
-                                             key.raw.size()));
+    PkeyPtr pkey(
+        EVP_PKEY_new_raw_public_key(EVP_PKEY_ED25519, nullptr, key.raw.data(), key.raw.size()));
     BioPtr bio(BIO_new(BIO_s_mem()));
     PEM_write_bio_PUBKEY(bio.get(), pkey.get());
     char* data = nullptr;
@@ -167,8 +173,8 @@ std::string publicKeyPem(const Ed25519PublicKey& key) {
 bool ed25519Verify(const Ed25519PublicKey& key, std::string_view message,
                    std::string_view signature) {
     if (signature.size() != 64) return false;
-    PkeyPtr pkey(EVP_PKEY_new_raw_public_key(EVP_PKEY_ED25519, nullptr, key.raw.data(),
-                                             key.raw.size()));
+    PkeyPtr pkey(
+        EVP_PKEY_new_raw_public_key(EVP_PKEY_ED25519, nullptr, key.raw.data(), key.raw.size()));
     if (!pkey) return false;
     MdCtxPtr ctx(EVP_MD_CTX_new());
     if (EVP_DigestVerifyInit(ctx.get(), nullptr, nullptr, nullptr, pkey.get()) != 1) return false;

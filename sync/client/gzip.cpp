@@ -48,15 +48,16 @@ Expected<std::string> gzipDecompress(std::string_view data, size_t maxBytes) {
         out.append(buffer, sizeof buffer - zs.avail_out);
         if (out.size() > maxBytes) {
             inflateEnd(&zs);
-            return makeUnexpected(ErrorCategory::Io, "too_large",
-                                  "gzip data expands beyond " + std::to_string(maxBytes) +
-                                      " bytes");
+            return makeUnexpected(
+                ErrorCategory::Io, "too_large",
+                "gzip data expands beyond " + std::to_string(maxBytes) + " bytes");
         }
         if (rc == Z_OK && zs.avail_in == 0 && zs.avail_out != 0) break;  // input ran out
     }
     inflateEnd(&zs);
     if (rc != Z_STREAM_END) {
-        return makeUnexpected(ErrorCategory::Io, "gzip_corrupt", "gzip data is corrupt or truncated");
+        return makeUnexpected(ErrorCategory::Io, "gzip_corrupt",
+                              "gzip data is corrupt or truncated");
     }
     return out;
 }

@@ -1,7 +1,6 @@
 #include "mengscan/sync/client/manifest.hpp"
 
 #include <nlohmann/json.hpp>
-
 #include <regex>
 
 namespace mengscan::sync::client {
@@ -53,10 +52,12 @@ std::optional<std::vector<DeltaEntry>> Manifest::chainFrom(int64_t held) const {
 std::string serializeManifest(const Manifest& m) {
     json deltas = json::array();
     for (const auto& d : m.deltas) {
-        deltas.push_back(json{{"from", d.fromVersion}, {"to", d.toVersion}, {"file", fileToJson(d.file)}});
+        deltas.push_back(
+            json{{"from", d.fromVersion}, {"to", d.toVersion}, {"file", fileToJson(d.file)}});
     }
-    json j{{"format", kManifestFormat}, {"version", m.version},  {"created_at", m.createdAt},
-           {"key_id", m.keyId},         {"counts", m.counts},    {"snapshot", fileToJson(m.snapshot)},
+    json j{{"format", kManifestFormat}, {"version", m.version},
+           {"created_at", m.createdAt}, {"key_id", m.keyId},
+           {"counts", m.counts},        {"snapshot", fileToJson(m.snapshot)},
            {"deltas", deltas}};
     return j.dump();  // nlohmann::json objects keep keys sorted: canonical bytes
 }
@@ -120,11 +121,13 @@ Expected<Manifest> openManifestEnvelope(const std::string& envelope,
                              std::string("manifest envelope is malformed: ") + e.what());
     }
     if (keyId != trustAnchor.keyId()) {
-        return manifestError("signature_key_unknown", "manifest signed by key " + keyId.substr(0, 16) +
-                                                          ", trust anchor is " + trustAnchor.keyId());
+        return manifestError("signature_key_unknown",
+                             "manifest signed by key " + keyId.substr(0, 16) +
+                                 ", trust anchor is " + trustAnchor.keyId());
     }
     if (!ed25519Verify(trustAnchor, bytes, signature)) {
-        return manifestError("signature_invalid", "manifest signature does not verify against the trust anchor");
+        return manifestError("signature_invalid",
+                             "manifest signature does not verify against the trust anchor");
     }
     auto manifest = parseManifest(bytes);
     if (!manifest) return manifest;

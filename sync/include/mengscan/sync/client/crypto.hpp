@@ -48,7 +48,7 @@ public:
     ~Ed25519Signer();
 
     const Ed25519PublicKey& publicKey() const { return publicKey_; }
-    std::string privateKeyPem() const;  // PKCS#8; keep it out of logs
+    std::string privateKeyPem() const;                           // PKCS#8; keep it out of logs
     Expected<std::string> sign(std::string_view message) const;  // 64 bytes
 
 private:

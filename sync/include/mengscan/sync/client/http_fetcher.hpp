@@ -20,9 +20,9 @@ struct TransferOptions {
     int maxAttempts = 4;             // 1 = no retries
     long backoffBaseMs = 500;        // delay before retry n: random(0, min(cap, base*2^n))
     long backoffCapMs = 15000;
-    std::string caFile;           // extra CA bundle, e.g. a private registry CA
-    std::string pinnedPublicKey;  // CURLOPT_PINNEDPUBLICKEY: "sha256//<base64>;..." or a file
-    bool allowPlainHttp = false;  // http:// only when asked for (data stays signed + hashed)
+    std::string caFile;                // extra CA bundle, e.g. a private registry CA
+    std::string pinnedPublicKey;       // CURLOPT_PINNEDPUBLICKEY: "sha256//<base64>;..." or a file
+    bool allowPlainHttp = false;       // http:// only when asked for (data stays signed + hashed)
     uint64_t maxBodyBytes = 8u << 20;  // cap for in-memory responses (the manifest)
 };
 

@@ -18,9 +18,9 @@ inline constexpr const char* kManifestFormat = "mengscan-manifest/1";
 
 // One downloadable file: a full snapshot or a delta between two versions.
 struct FileEntry {
-    std::string name;    // path segment under /v1/files/
-    std::string sha256;  // lower-case hex of the file bytes as served (gzip)
-    uint64_t size = 0;   // bytes of the file as served
+    std::string name;      // path segment under /v1/files/
+    std::string sha256;    // lower-case hex of the file bytes as served (gzip)
+    uint64_t size = 0;     // bytes of the file as served
     uint64_t records = 0;  // JSON lines in the uncompressed file
 };
 
@@ -50,8 +50,7 @@ Expected<Manifest> parseManifest(const std::string& bytes);
 
 // The envelope served at GET /v1/manifest:
 // {"alg":"Ed25519","key_id":..,"manifest":base64url(bytes),"signature":base64url(sig)}
-Expected<std::string> signManifestEnvelope(const Manifest& manifest,
-                                           const Ed25519Signer& signer);
+Expected<std::string> signManifestEnvelope(const Manifest& manifest, const Ed25519Signer& signer);
 // Verifies the envelope against the trust anchor and returns the manifest. Nothing in
 // the manifest is read before the signature over its exact bytes has checked out.
 Expected<Manifest> openManifestEnvelope(const std::string& envelope,
