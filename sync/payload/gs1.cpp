@@ -178,7 +178,52 @@ Status storeElement(ParsedPayload& out, std::string_view ai, std::string_view va
     return {};
 }
 
+// Checks one element, refuses a repeated AI, and stores it.
+Status addElement(ParsedPayload& out, std::string_view ai, std::string_view value,
+                  const PayloadRules& rules, std::vector<std::string_view>& seen) {
+    if (auto st = checkAiValue(ai, value); !st) return st;
+    for (std::string_view s : seen)
+        if (s == ai) return unrecognised("GS1 element string repeats AI " + std::string(ai));
+    seen.push_back(ai);
+    return storeElement(out, ai, value, rules);
+}
+
+// "(01)09501101530003(21)SN1": the start of the next "(AI)" after `from`, or npos.
+std::size_t nextHriAi(std::string_view text, std::size_t from) {
+    for (std::size_t p = text.find('(', from); p != std::string_view::npos;
+         p = text.find('(', p + 1)) {
+        std::size_t close = text.find(')', p);
+        if (close == std::string_view::npos) return std::string_view::npos;
+        std::string_view ai = text.substr(p + 1, close - p - 1);
+        if (allDigits(ai) && gs1AiLength(ai) == ai.size()) return p;
+    }
+    return std::string_view::npos;
+}
+
 }  // namespace
+
+Status parseHriElementString(ParsedPayload& out, std::string_view text, const PayloadRules& rules) {
+    out.kind = PayloadKind::Gs1ElementString;
+    std::vector<std::string_view> seen;
+    seen.reserve(8);
+    std::size_t pos = 0;
+    while (pos < text.size()) {
+        std::size_t close = text.find(')', pos);
+        std::string_view ai = close == std::string_view::npos
+                                  ? std::string_view()
+                                  : text.substr(pos + 1, close - pos - 1);
+        if (text[pos] != '(' || !allDigits(ai) || gs1AiLength(ai) != ai.size())
+            return unrecognised("GS1 human-readable element string has no known '(AI)' at byte " +
+                                std::to_string(pos) + " (" + showText(text.substr(pos, 6)) + ")");
+        std::size_t next = nextHriAi(text, close + 1);
+        if (next == std::string_view::npos) next = text.size();
+        std::string_view value = text.substr(close + 1, next - close - 1);
+        if (auto st = addElement(out, ai, value, rules, seen); !st) return st;
+        pos = next;
+    }
+    if (out.gtin.empty()) return unrecognised("GS1 element string has no GTIN (AI 01)");
+    return {};
+}
 
 Status parseElementString(ParsedPayload& out, std::string_view text, const PayloadRules& rules) {
     constexpr char GS = 29;
@@ -215,12 +260,7 @@ Status parseElementString(ParsedPayload& out, std::string_view text, const Paylo
         std::string_view value = text.substr(start, end - start);
         if (value.find(GS) != std::string_view::npos)
             return unrecognised("GS1 AI " + std::string(ai) + " value contains a GS separator");
-        if (auto st = checkAiValue(ai, value); !st) return st;
-        bool duplicate = false;
-        for (std::string_view s : seen) duplicate = duplicate || s == ai;
-        if (duplicate) return unrecognised("GS1 element string repeats AI " + std::string(ai));
-        seen.push_back(ai);
-        if (auto st = storeElement(out, ai, value, rules); !st) return st;
+        if (auto st = addElement(out, ai, value, rules, seen); !st) return st;
         pos = end;
         if (pos < text.size() && text[pos] == GS) ++pos;
     }

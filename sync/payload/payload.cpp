@@ -109,6 +109,8 @@ Expected<ParsedPayload> parsePayload(std::string_view raw, const PayloadRules& r
         Status st;
         if (gs1 || looksLikeElementString(text)) {
             st = detail::parseElementString(out, text, rules);
+        } else if (text.size() > 1 && text[0] == '(' && isDigit(text[1])) {
+            st = detail::parseHriElementString(out, text, rules);
         } else if (hasScheme(text)) {
             st = detail::parseUrl(out, text, rules);
         } else if (startsWithPrefix(text, rules) || digitsAndSpaces(text)) {

@@ -30,6 +30,8 @@ void finishPayload(ParsedPayload& out, const PayloadRules& rules);
 // Per-kind parsers. `text` is the payload without its symbology identifier.
 Status parseUrl(ParsedPayload& out, std::string_view text, const PayloadRules& rules);
 Status parseElementString(ParsedPayload& out, std::string_view text, const PayloadRules& rules);
+// "(01)09501101530003(21)SN1(7230)MZ...": the form printed under a barcode or typed.
+Status parseHriElementString(ParsedPayload& out, std::string_view text, const PayloadRules& rules);
 Status parseItemCodePayload(ParsedPayload& out, std::string_view text, const PayloadRules& rules);
 
 }  // namespace mengscan::sync::detail

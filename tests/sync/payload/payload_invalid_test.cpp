@@ -152,6 +152,12 @@ TEST_CASE("GS1 element strings: truncation, separators, unknown AIs") {
         {"]Q3" + head + "21A\xe4\xb8\xad", "character outside GS1 set 82"},
         {"]Q3" + head + "7230MZ" + "0021-MZB-2400057", "does not match format"},
         {head + "21A" + GS + "10B\n", "control character 0x0A"},
+        {"(01)" + kGtin + "(21)", "AI 21 value has 0 characters"},
+        {"(01)" + kGtin + "(77)X", "AI 01 value has 19 characters; expected exactly 14"},
+        {"(01)" + kGtin + "(21)A(21)B", "repeats AI 21"},
+        {"(10)LOT", "has no GTIN (AI 01)"},
+        {"(1)" + kGtin, "no known '(AI)' at byte 0"},
+        {"(01" + kGtin, "no known '(AI)' at byte 0"},
         {"]Q1" + head + "21A" + "\t", "control character 0x09"},
     });
 }

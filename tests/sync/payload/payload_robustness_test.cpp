@@ -3,6 +3,7 @@
 // result whose fields are consistent with each other; nothing may throw or crash.
 #include <doctest/doctest.h>
 
+#include <nlohmann/json.hpp>
 #include <random>
 
 #include "mengscan/sync/payload.hpp"
@@ -27,6 +28,7 @@ std::vector<std::string> validSeeds() {
         "https://id.gs1.org/01/" + gtin + "/21/A%2FB?17=261231&7230=MZ" + cert,
         "]Q3" + std::string("01") + gtin + "21SN123" + GS + "10LOT7" + GS + "7230MZ" + cert,
         std::string(1, GS) + "01" + gtin + "17261231" + "10LOT",
+        "(01)" + gtin + "(21)" + item + "(7230)MZ" + cert,
         "有机码" + item.substr(1),
         "追溯码：" + item,
         item,
@@ -96,9 +98,12 @@ TEST_CASE("every truncation of every valid payload parses cleanly") {
     }
 }
 
-TEST_CASE("seeded random bytes and mutations never crash") {
-    PayloadRules rules;
-    std::mt19937 rng(20240607);  // fixed seed: a failure reproduces
+namespace {
+
+// Mutations under the default rules and under permissive custom rules (any host, http,
+// several path patterns), so the configurable paths are exercised too.
+void mutationLoop(const PayloadRules& rules, uint32_t seed) {
+    std::mt19937 rng(seed);  // fixed seed: a failure reproduces
     auto seeds = validSeeds();
     const std::string alphabet = std::string("0123456789/?&=%:-.MZBTtsk_") + GS + "\xe6\x9c\x89";
     std::size_t accepted = 0, rejected = 0;
@@ -140,6 +145,28 @@ TEST_CASE("seeded random bytes and mutations never crash") {
     // The mutations must reach both outcomes, or the loop tests nothing.
     CHECK(accepted > 100);
     CHECK(rejected > 1000);
+}
+
+}  // namespace
+
+TEST_CASE("seeded random bytes and mutations never crash: default rules") {
+    mutationLoop(PayloadRules(), 20240607);
+}
+
+TEST_CASE("seeded random bytes and mutations never crash: custom rules") {
+    nlohmann::json config = {
+        {"trace_hosts", {"*"}},
+        {"digital_link_hosts", {"*.example"}},
+        {"allow_http", true},
+        {"trace_paths",
+         {"/t/{cert_no}/{item_code}", "/{_}/{cert_no}/{serial}",
+          "/g/{gtin}/{batch}/{cert_no}/{item_code}/{key_id}"}},
+        {"cert_number_format", "MZ{body:3-4}-{year:2}-{serial:5}"},
+        {"max_payload_bytes", 4096},
+    };
+    auto rules = payloadRulesFromJson(config);
+    REQUIRE(rules);
+    mutationLoop(*rules, 77);
 }
 
 TEST_CASE("hostile payloads are rejected with a clean error") {

@@ -177,6 +177,10 @@ TEST_CASE("GS1 element strings with FNC1 and symbology identifiers") {
          "LOT"},
         {"]Q3" + std::string("01") + kGtin + "21" + kItem18 + GS + "7230MZ" + kCert,
          PayloadKind::Gs1ElementString, kCert, kItem18, kGtin, kItem18, ""},
+        // The human-readable form printed under a barcode, parentheses around each AI.
+        {"(01)" + kGtin + "(21)SN123(10)LOT7(7230)MZ" + kCert, PayloadKind::Gs1ElementString, kCert,
+         "", kGtin, "SN123", "LOT7"},
+        {"(01)" + kGtin + "(21)A(B)C", PayloadKind::Gs1ElementString, "", "", kGtin, "A(B)C", ""},
         // Without symbology identifier or GS: starts with AI 01 and a GTIN-14.
         {"01" + kGtin + "10ABC", PayloadKind::Gs1ElementString, "", "", kGtin, "", "ABC"},
     };
