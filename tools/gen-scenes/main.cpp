@@ -154,7 +154,7 @@ int run(const Args& args) {
         {"labels", args.labels.empty() ? "random" : fs::path(args.labels).filename().string()},
         {"clean", args.clean},
         {"format", args.format},
-        {"kind", args.kind.empty() ? "mixed" : args.kind},
+        {"kinds", args.kind.empty() ? "mixed" : args.kind},
         {"mark_px", {args.minMarkPx, args.maxMarkPx}},
         {"max_tilt_deg", args.maxTilt}};
     writeText(fs::path(args.out) / "manifest.json", manifest.dump(1) + "\n");

@@ -4,12 +4,14 @@
 #include FT_FREETYPE_H
 
 #include <algorithm>
+#include <mutex>
 #include <opencv2/imgproc.hpp>
 #include <vector>
 
 namespace mengscan::scenes {
 
 struct TextPainter::Face {
+    std::mutex mutex;  // an FT_Face is not thread-safe; scenes may render in parallel
     FT_Library library = nullptr;
     FT_Face face = nullptr;
     ~Face() {
@@ -51,6 +53,7 @@ Expected<TextPainter> TextPainter::open(const std::string& fontPath, int faceInd
 }
 
 cv::Mat TextPainter::render(const std::string& utf8, int pixelHeight) const {
+    const std::lock_guard<std::mutex> lock(face_->mutex);
     FT_Face face = face_->face;
     FT_Set_Pixel_Sizes(face, 0, static_cast<FT_UInt>(std::max(4, pixelHeight)));
     const int ascender = static_cast<int>(face->size->metrics.ascender >> 6);

@@ -1,0 +1,31 @@
+#include "vision_run.hpp"
+
+#include <chrono>
+
+#include "mengscan/vision/mat_adapter.hpp"
+
+namespace mengscan::evaluation {
+namespace {
+
+double msSince(std::chrono::steady_clock::time_point t0) {
+    return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
+}
+
+}  // namespace
+
+VisionRun::VisionRun(vision::MarkDetector detector, vision::ReaderOptions reader)
+    : detector_(std::move(detector)), reader_(reader) {}
+
+FrameResult VisionRun::process(const cv::Mat& bgr) const {
+    FrameResult r;
+    const auto t0 = std::chrono::steady_clock::now();
+    r.mark = detector_.detect(bgr);
+    r.markMs = msSince(t0);
+    const auto t1 = std::chrono::steady_clock::now();
+    if (auto gray = vision::toGray(bgr)) r.codes = reader_.read(vision::viewOf(*gray));
+    r.codesMs = msSince(t1);
+    r.totalMs = msSince(t0);
+    return r;
+}
+
+}  // namespace mengscan::evaluation
