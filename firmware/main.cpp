@@ -10,6 +10,8 @@ int main(int argc, char** argv) {
     app.set_version_flag("--version", "mengscan 0.1.0");
     CommandResult result;
     registerScanCommand(app, result);
+    registerCacheCommand(app, result);
+    registerSyncCommand(app, result);
     try {
         app.parse(argc, argv);
     } catch (const CLI::CallForHelp& e) {
