@@ -36,11 +36,11 @@ void checkIssued(const ParsedPayload& payload, const Certificate& cert,
 // item_code_flagged.
 void checkFlag(const std::optional<FlaggedCode>& flag, Reasons& reasons);
 
-// Ed25519 signature against the key named by the payload, which must belong to
-// `expectedBody` and be valid on `today`. Errors only when the cache cannot be read.
-Status checkSignature(CertificateCache& cache, const SignatureVerifier& verifier,
-                      const ParsedPayload& payload, std::string_view expectedBody, int64_t today,
-                      bool requireSignature, Reasons& reasons);
+// Ed25519 signature against `key`, the cache's record of the key the payload names
+// (nullopt: not in the cache), which must belong to `expectedBody` and be valid on `today`.
+void checkSignature(const std::optional<BodyKey>& key, const SignatureVerifier& verifier,
+                    const ParsedPayload& payload, std::string_view expectedBody, int64_t today,
+                    bool requireSignature, Reasons& reasons);
 
 // duplicate_scans from the local scan log (see VerifyOptions for the counting rule).
 Status checkDuplicates(ScanLog& log, std::string_view code, std::string_view session,

@@ -23,9 +23,9 @@ std::string keyValidityProblem(const BodyKey& key, int64_t today) {
 
 }  // namespace
 
-Status checkSignature(CertificateCache& cache, const SignatureVerifier& verifier,
-                      const ParsedPayload& payload, std::string_view expectedBody, int64_t today,
-                      bool requireSignature, Reasons& reasons) {
+void checkSignature(const std::optional<BodyKey>& key, const SignatureVerifier& verifier,
+                    const ParsedPayload& payload, std::string_view expectedBody, int64_t today,
+                    bool requireSignature, Reasons& reasons) {
     if (!payload.hasSignature()) {
         if (!payload.keyId.empty()) {
             reasons.push_back({ReasonCode::SignatureInvalid,
@@ -33,49 +33,46 @@ Status checkSignature(CertificateCache& cache, const SignatureVerifier& verifier
         } else if (requireSignature) {
             reasons.push_back({ReasonCode::SignatureInvalid, "the label is not signed"});
         }
-        return {};
+        return;
     }
     if (payload.keyId.empty()) {
         reasons.push_back({ReasonCode::SignatureKeyUnknown, "signature without a key id (k=)"});
-        return {};
+        return;
     }
-    auto key = cache.findKey(payload.keyId);
-    if (!key) return Unexpected(key.error());
-    if (!key->has_value()) {
+    if (!key) {
         reasons.push_back(
             {ReasonCode::SignatureKeyUnknown, "key " + payload.keyId + " is not in the cache"});
-        return {};
+        return;
     }
-    const BodyKey& found = **key;
+    const BodyKey& found = *key;
     const std::string body = normaliseBodyCode(expectedBody);
     if (!body.empty() && normaliseBodyCode(found.bodyCode) != body) {
         reasons.push_back({ReasonCode::SignatureKeyUnknown,
                            "key " + found.keyId + " belongs to body " + found.bodyCode +
                                ", the certificate's body is " + body});
-        return {};
+        return;
     }
     if (auto problem = keyValidityProblem(found, today); !problem.empty()) {
         reasons.push_back({ReasonCode::SignatureKeyUnknown, "key " + found.keyId + " " + problem});
-        return {};
+        return;
     }
     if (payload.signedMessage.empty()) {
         reasons.push_back({ReasonCode::SignatureInvalid,
                            "the label lacks the certificate number or item code it would sign"});
-        return {};
+        return;
     }
     auto check =
         verifier.verify(found.keyId, found.publicKey, payload.signedMessage, payload.signature);
     if (!check) {
         // A malformed key in the cache: the signature cannot be checked, never a pass.
         reasons.push_back({ReasonCode::SignatureKeyUnknown, check.error().message});
-        return {};
+        return;
     }
     if (*check != SignatureCheck::Valid) {
         reasons.push_back({ReasonCode::SignatureInvalid, "signature does not verify under key " +
                                                              found.keyId + " for \"" +
                                                              payload.signedMessage + "\""});
     }
-    return {};
 }
 
 }  // namespace mengscan::sync::verify

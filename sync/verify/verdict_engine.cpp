@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <map>
+#include <unordered_map>
 
 #include "calendar.hpp"
 #include "rules.hpp"
@@ -29,6 +30,7 @@ namespace {
 // Metadata is re-read at most this often (it changes only on import/sync), which keeps
 // two SQLite queries off every verification.
 constexpr int64_t kMetaRefreshNanos = 1000000000;
+constexpr std::size_t kMaxRememberedCertificates = 100000;
 
 Verdict failed(Verdict verdict, const Error& error) {
     verdict.verdict = VerdictClass::Unverified;
@@ -38,11 +40,19 @@ Verdict failed(Verdict verdict, const Error& error) {
 
 }  // namespace
 
+// What the verifier remembers between verifications. Certificates (thousands, a few
+// hundred bytes each) and body names are kept in memory: each SQLite lookup costs a read
+// transaction (file locks, several system calls), and a device verifies the same few
+// products again and again. Everything is dropped as soon as the cache's metadata shows a
+// new import or sync (checked at most once per kMetaRefreshNanos).
 struct Verifier::MetaSnapshot {
     bool loaded = false;
     int64_t readAtNanos = 0;
     std::string updatedAt;  // the later of last_sync and last_import
+    std::string version;    // last_sync|last_import|cache_version: changes on every import
     std::map<std::string, std::string, std::less<>> bodyNames;
+    std::unordered_map<std::string, std::optional<Certificate>> certificates;
+    std::unordered_map<std::string, std::optional<BodyKey>> keys;
 };
 
 Verifier::Verifier(CertificateCache* cache, ScanLog* scanLog, const PayloadRules& rules,
@@ -52,6 +62,7 @@ Verifier::Verifier(CertificateCache* cache, ScanLog* scanLog, const PayloadRules
       rules_(rules),
       clock_(clock),
       options_(options),
+      signatures_(options.cacheSignatureKeys),
       meta_(std::make_unique<MetaSnapshot>()) {}
 
 Verifier::~Verifier() = default;
@@ -66,11 +77,19 @@ Expected<std::string> Verifier::lastUpdate() const {
     if (!sync) return Unexpected(sync.error());
     auto import = cache_->getMeta(kMetaLastImport);
     if (!import) return Unexpected(import.error());
+    auto cacheVersion = cache_->getMeta(kMetaCacheVersion);
+    if (!cacheVersion) return Unexpected(cacheVersion.error());
     const auto syncAt = verify::unixFromIsoTime(*sync);
     const auto importAt = verify::unixFromIsoTime(*import);
     std::string latest = *sync;
     if (importAt && (!syncAt || *importAt > *syncAt)) latest = *import;
-    if (!meta_->loaded || latest != meta_->updatedAt) meta_->bodyNames.clear();
+    std::string version = *sync + "|" + *import + "|" + *cacheVersion;
+    if (!meta_->loaded || version != meta_->version) {
+        meta_->bodyNames.clear();
+        meta_->certificates.clear();
+        meta_->keys.clear();
+        meta_->version = std::move(version);
+    }
     meta_->loaded = true;
     meta_->readAtNanos = mono;
     meta_->updatedAt = latest;
@@ -85,6 +104,27 @@ Expected<std::string> Verifier::bodyName(const std::string& code) const {
     std::string name = body->has_value() ? (*body)->name : std::string();
     meta_->bodyNames.emplace(code, name);
     return name;
+}
+
+Expected<std::optional<Certificate>> Verifier::certificate(const std::string& certNo) const {
+    auto it = meta_->certificates.find(certNo);
+    if (it != meta_->certificates.end()) return it->second;
+    auto found = cache_->findCertificate(certNo);
+    if (!found) return Unexpected(found.error());
+    // Bounded: a stream of made-up certificate numbers cannot grow memory without limit.
+    if (meta_->certificates.size() >= kMaxRememberedCertificates) meta_->certificates.clear();
+    meta_->certificates.emplace(certNo, *found);
+    return std::move(*found);
+}
+
+Expected<std::optional<BodyKey>> Verifier::signingKey(const std::string& keyId) const {
+    auto it = meta_->keys.find(keyId);
+    if (it != meta_->keys.end()) return it->second;
+    auto found = cache_->findKey(keyId);
+    if (!found) return Unexpected(found.error());
+    if (meta_->keys.size() >= kMaxRememberedCertificates) meta_->keys.clear();
+    meta_->keys.emplace(keyId, *found);
+    return std::move(*found);
 }
 
 Verdict Verifier::verify(const ParsedPayload& payload, const LabelContext& context) const {
@@ -139,7 +179,7 @@ Verdict Verifier::verifyAgainstCache(const ParsedPayload& payload,
 
     std::optional<Certificate> cert;
     if (!payload.certNumber.empty()) {
-        auto found = cache_->findCertificate(payload.certNumber);
+        auto found = certificate(payload.certNumber);
         if (!found) return failed(std::move(verdict), found.error());
         cert = std::move(*found);
         if (!cert) {
@@ -149,7 +189,7 @@ Verdict Verifier::verifyAgainstCache(const ParsedPayload& payload,
     } else if (!payload.itemCode.empty()) {
         if (auto st = lookIssued(); !st) return failed(std::move(verdict), st.error());
         if (issued) {
-            auto found = cache_->findCertificate(issued->certNo);
+            auto found = certificate(issued->certNo);
             if (!found) return failed(std::move(verdict), found.error());
             cert = std::move(*found);
         }
@@ -202,11 +242,14 @@ Verdict Verifier::verifyAgainstCache(const ParsedPayload& payload,
     }
 
     const std::string expectedBody = cert ? cert->bodyCode : payload.certBodyCode;
-    if (auto st = verify::checkSignature(*cache_, signatures_, payload, expectedBody, today,
-                                         options_.requireSignature, reasons);
-        !st) {
-        return failed(std::move(verdict), st.error());
+    std::optional<BodyKey> key;
+    if (payload.hasSignature() && !payload.keyId.empty()) {
+        auto found = signingKey(payload.keyId);
+        if (!found) return failed(std::move(verdict), found.error());
+        key = std::move(*found);
     }
+    verify::checkSignature(key, signatures_, payload, expectedBody, today,
+                           options_.requireSignature, reasons);
 
     if (scanLog_ != nullptr) {
         if (auto st = verify::checkDuplicates(*scanLog_, verdict.itemCode, context.session, now,

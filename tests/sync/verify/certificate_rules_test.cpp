@@ -2,6 +2,8 @@
 // item codes and flags.
 #include <doctest/doctest.h>
 
+#include <sstream>
+
 #include "verify_fixture.hpp"
 
 using namespace mengscan;
@@ -157,4 +159,26 @@ TEST_CASE("a flagged item code is invalid even under a valid certificate") {
     CHECK(test::cls(v) == "invalid");
     REQUIRE(reasonNames(v) == Names{"item_code_flagged"});
     CHECK(v.reasons[0].detail.find("reported clone") != std::string::npos);
+}
+
+TEST_CASE("a long-running verifier sees a revocation once the cache has been updated") {
+    test::VerifyFixture fx;
+    auto verifier = fx.verifier();
+    const auto url = traceUrl("0150-MZB-24-00002", "015024583920170000");
+    CHECK(test::cls(verifier->verifyText(url)) == "genuine");
+    {
+        OpenOptions rw;
+        rw.mode = OpenMode::ReadWrite;
+        auto writer = CertificateCache::open(fx.cachePath, rw);
+        REQUIRE(writer);
+        std::istringstream delta(
+            R"({"type":"status","cert_no":"0150-MZB-24-00002","status":"revoked","at":"2026-03-15T03:00:00Z","reason":"fraud"})"
+            "\n");
+        REQUIRE((*writer)->importStream(delta, "delta.jsonl"));
+    }
+    fx.setUpdatedAt(test::kFixtureNow + 1);
+    fx.clock.advance(2);  // past the verifier's metadata re-read interval
+    auto v = verifier->verifyText(url);
+    CHECK(test::cls(v) == "invalid");
+    CHECK(reasonNames(v) == Names{"certificate_revoked"});
 }

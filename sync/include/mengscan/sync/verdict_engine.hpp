@@ -38,6 +38,8 @@ struct VerifyOptions {
     int duplicateMaxSightings = 3;
     // An unsigned label is `signature_invalid` when set (default: signatures optional).
     bool requireSignature = false;
+    // Keep one OpenSSL key object per signing key (false: rebuild per check; benchmarks).
+    bool cacheSignatureKeys = true;
 };
 
 // What a frame showed besides the decoded text.
@@ -90,6 +92,8 @@ private:
                          std::vector<Reason>& reasons) const;
     Expected<std::string> lastUpdate() const;
     Expected<std::string> bodyName(const std::string& code) const;
+    Expected<std::optional<Certificate>> certificate(const std::string& certNo) const;
+    Expected<std::optional<BodyKey>> signingKey(const std::string& keyId) const;
 
     CertificateCache* cache_;
     ScanLog* scanLog_;
