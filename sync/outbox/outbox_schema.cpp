@@ -50,6 +50,16 @@ END;
 }  // namespace
 
 Status ensure(sqlite::Database& db) {
+    // Usually the tables exist: check read-only first (no write lock, no fsync).
+    auto present = db.queryInt(
+        "SELECT count(*) FROM sqlite_master WHERE type = 'trigger' AND name = "
+        "'outbox_totals_update'");
+    if (!present) return Unexpected(present.error());
+    if (*present == 1) {
+        auto version = getMeta(db, kMetaSchema);
+        if (!version) return Unexpected(version.error());
+        if (std::strtoll(version->c_str(), nullptr, 10) == kOutboxSchemaVersion) return {};
+    }
     sqlite::Transaction tx(db);
     if (auto s = tx.begin(); !s) return s;
     if (auto s = db.exec(kSchema); !s) return s;
