@@ -180,14 +180,16 @@ Expected<ordered_json> lookupJson(CertificateCache& cache, const sync::ParsedPay
         item = {{"code", p.itemCode}, {"listed", record->has_value()}};
         if (*record) {
             item["cert_no"] = (*record)->certNo;
-            if (!cert) {
+            // Only a payload without a certificate number is resolved through its item code
+            // (a label naming an unknown certificate must not borrow another one).
+            if (p.certNumber.empty()) {
                 if (auto s = byNumber((*record)->certNo, "item_code"); !s) {
                     return Unexpected(s.error());
                 }
             }
         }
     }
-    if (!cert && !p.gtin.empty()) {
+    if (!cert && p.certNumber.empty() && p.itemCode.empty() && !p.gtin.empty()) {
         auto list = cache.certificatesForGtin(p.gtin);
         if (!list) return Unexpected(list.error());
         if (list->size() == 1) {
