@@ -9,10 +9,10 @@
 namespace mengscan::scenes {
 namespace {
 
-// Crops to the bounding box of alpha > 0, as the detector does with its template.
+// Crops to the bounding box of alpha >= 128, as the detector does with its template.
 Expected<Artwork> cropped(cv::Mat bgr, cv::Mat alpha, const std::string& name) {
     std::vector<cv::Point> ink;
-    cv::findNonZero(alpha, ink);
+    cv::findNonZero(alpha >= 128, ink);
     if (ink.empty())
         return makeUnexpected(ErrorCategory::Image, "empty_artwork", name + ": no artwork pixels");
     const cv::Rect box = cv::boundingRect(ink);

@@ -1,0 +1,46 @@
+// The fixed generated scenes in tests/samples/{scenes-1,falsepositives-scenes-1}: the real
+// mark detector and code reader against their JSON ground truth, with floors measured on
+// them (see docs/benchmarks.md). The corpus test covers their X.txt code texts too.
+#include <doctest/doctest.h>
+
+#include <cstdio>
+
+#include "common/test_support.hpp"
+#include "mengscan/platform/frame_source.hpp"
+#include "metrics.hpp"
+#include "scene_set.hpp"
+#include "vision_run.hpp"
+
+using namespace mengscan;
+
+TEST_CASE("samples: generated scenes keep their mark and code floors") {
+    auto tmpl = vision::loadMarkTemplate(
+        (test::sourceRoot() / "assets" / "mark" / "meng-mark.png").string());
+    REQUIRE(tmpl);
+    const evaluation::VisionRun pipeline(vision::MarkDetector(std::move(*tmpl)),
+                                         vision::ReaderOptions{});
+    std::vector<evaluation::SceneScore> scores;
+    for (const char* folder : {"scenes-1", "falsepositives-scenes-1"}) {
+        auto set =
+            evaluation::loadSceneSet((test::sourceRoot() / "tests" / "samples" / folder).string());
+        REQUIRE_MESSAGE(set, folder);
+        for (const auto& scene : *set) {
+            auto image = platform::readImageFile(scene.image);
+            REQUIRE(image);
+            CHECK(image->cols == scene.truth["width"].get<int>());
+            scores.push_back(evaluation::scoreScene(scene, pipeline.process(*image)));
+        }
+    }
+    const auto sum = evaluation::summarise(scores);
+    std::printf("samples: %zu scenes: mark located %d/%d, false positives %d/%d, codes %d/%d\n",
+                scores.size(), sum.markRecall.hits, sum.markRecall.n, sum.falsePositives.hits,
+                sum.falsePositives.n, sum.codeRead.hits, sum.codeRead.n);
+    CHECK(scores.size() == 24);
+    CHECK(sum.markRecall.n == 16);
+    CHECK(sum.falsePositives.n == 8);
+    // Floors: what the pipeline reaches today; raise them as it improves.
+    CHECK(sum.markRecall.hits >= 7);  // measured 8/16 (docs/benchmarks.md)
+    CHECK(sum.falsePositives.hits == 0);
+    CHECK(sum.codeRead.hits >= 7);  // measured 7/18
+    CHECK(sum.wrongReads == 0);
+}
