@@ -12,6 +12,7 @@ int main(int argc, char** argv) {
     registerScanCommand(app, result);
     registerCacheCommand(app, result);
     registerSyncCommand(app, result);
+    registerReportsCommand(app, result);
     try {
         app.parse(argc, argv);
     } catch (const CLI::CallForHelp& e) {

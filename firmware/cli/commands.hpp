@@ -20,5 +20,6 @@ struct CommandResult {
 void registerScanCommand(CLI::App& app, CommandResult& result);
 void registerCacheCommand(CLI::App& app, CommandResult& result);
 void registerSyncCommand(CLI::App& app, CommandResult& result);
+void registerReportsCommand(CLI::App& app, CommandResult& result);
 
 }  // namespace mengscan::firmware
