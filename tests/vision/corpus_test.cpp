@@ -35,6 +35,8 @@ const std::map<std::string, Floors> kFloors = {
     {"qr-real/qrcode-3", {18, {16, 16, 16, 16}}},
     {"qr-real/qrcode-5", {16, {16, 16, 16, 16}}},
     {"qr-real/qrcode-6", {15, {15, 15, 15, 15}}},
+    // Generated Meng-mark scenes (tools/gen-scenes, seed 2024): hard on purpose.
+    {"samples/scenes-1", {18, {7, 7, 7, 8}}},
 };
 
 struct Sample {
