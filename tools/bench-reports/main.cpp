@@ -42,6 +42,7 @@ std::string capture(const std::string& command) {
 // A JPEG of about `bytes` bytes: textured noise (what a label crop costs after JPEG).
 std::vector<uint8_t> evidenceImage(int bytes, int seed) {
     std::vector<uint8_t> jpeg;
+    if (bytes <= 0) return jpeg;  // events without evidence
     int side = static_cast<int>(std::sqrt(bytes / 0.9));
     for (int tries = 0; tries < 6; ++tries) {
         cv::Mat image(side, side, CV_8UC1);
