@@ -22,6 +22,7 @@ constexpr int kExitOk = 0, kExitFailed = 1, kExitUsage = 2;
 
 struct Paths {
     std::string db, key, trust;
+    PublishOptions publish;
     void resolve() {
         if (db.empty()) {
             const char* env = std::getenv("MENGSCAN_REGISTRY_DB");
@@ -46,6 +47,7 @@ int runChange(Paths& paths, const std::string& what, const Registry::Edit& edit)
     paths.resolve();
     auto registry = Registry::open(paths.db, paths.key);
     if (!registry) return fail(registry.error());
+    (*registry)->setPublishOptions(paths.publish);
     auto summary = (*registry)->change(edit);
     if (!summary) return fail(summary.error());
     std::cout << what << ": " << summary->records << " record(s), published version "
@@ -145,6 +147,10 @@ int main(int argc, char** argv) {
     app.add_option("--db", paths.db,
                    "registry database (default $MENGSCAN_REGISTRY_DB or registry.sqlite)");
     app.add_option("--key", paths.key, "manifest signing key (default DB.signing-key.pem)");
+    app.add_option("--keep-deltas", paths.publish.keepDeltas,
+                   "publish: keep deltas for clients up to N versions behind")
+        ->check(CLI::Range(1, 100000));
+    app.add_option("--source", paths.publish.source, "publish: source name in file headers");
     int exitCode = kExitOk;
 
     auto* init = app.add_subcommand("init", "create a registry and its manifest signing key");
