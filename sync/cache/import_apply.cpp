@@ -1,5 +1,7 @@
 #include "import_apply.hpp"
 
+#include <algorithm>
+
 #include "cache_values.hpp"
 #include "schema.hpp"
 
@@ -7,6 +9,9 @@ namespace mengscan::sync::cache_import {
 namespace {
 
 using namespace cache_values;
+
+// Item codes buffered before a sorted write: 2 M codes = 32 MB.
+constexpr size_t kMaxPendingCodes = 2000000;
 
 Unexpected bad(const std::string& message, const char* code = "import_bad_record") {
     return Unexpected(Error(ErrorCategory::Cache, code, message));
@@ -262,14 +267,28 @@ Status Applier::itemCode(int64_t certId, std::string_view code) {
     const auto key = itemCodeKey(code);
     if (!key) return bad("item code " + quoted(code) + " is not 1-18 digits");
     if (auto st = markItemList(certId); !st) return st;
+    pendingCodes_.emplace_back(*key, certId);
+    ++counts_.itemCodes;
+    if (pendingCodes_.size() >= kMaxPendingCodes) return flushItemCodes();
+    return {};
+}
+
+Status Applier::flushItemCodes() {
+    if (pendingCodes_.empty()) return {};
+    // Stable: when one file lists a code twice, the later certificate wins, as in file order.
+    std::stable_sort(pendingCodes_.begin(), pendingCodes_.end(),
+                     [](const auto& a, const auto& b) { return a.first < b.first; });
     auto stmt = db_.prepare(
         "INSERT INTO item_codes(code,cert_id) VALUES(?,?) ON CONFLICT(code) DO UPDATE SET "
         "cert_id=excluded.cert_id");
     if (!stmt) return Unexpected(stmt.error());
-    (*stmt)->bind(1, *key);
-    (*stmt)->bind(2, certId);
-    ++counts_.itemCodes;
-    return stepDone(*stmt, "item code");
+    for (const auto& [key, certId] : pendingCodes_) {
+        (*stmt)->bind(1, key);
+        (*stmt)->bind(2, certId);
+        if (auto st = stepDone(*stmt, "item code"); !st) return st;
+    }
+    pendingCodes_.clear();
+    return {};
 }
 
 Status Applier::flag(const FlaggedCode& flag) {
@@ -294,6 +313,7 @@ Status Applier::flag(const FlaggedCode& flag) {
 
 Status Applier::deleteRecord(std::string_view type, std::string_view key) {
     sawRecord_ = true;
+    if (auto st = flushItemCodes(); !st) return st;
     lastListCert_ = -1;  // a deleted certificate's id may be reused
     const std::string t(type);
     std::vector<std::string> sql;
@@ -344,6 +364,7 @@ Status Applier::deleteRecord(std::string_view type, std::string_view key) {
 }
 
 Status Applier::finish(const std::string& nowIso) {
+    if (auto st = flushItemCodes(); !st) return st;
     auto setMeta = [this](const char* key, const std::string& value) -> Status {
         auto stmt = db_.prepare(
             "INSERT INTO meta(key,value) VALUES(?,?) ON CONFLICT(key) DO UPDATE SET "
