@@ -3,6 +3,8 @@
 #include <cmath>
 #include <sstream>
 
+#include "mengscan/sync/verdict_json.hpp"
+
 namespace mengscan::firmware {
 namespace {
 
@@ -58,6 +60,18 @@ nlohmann::ordered_json toJson(const FrameReport& report) {
     }
     json["verdict"] = report.verdict;
     json["reasons"] = report.reasons;
+    // Verification details (docs/verdicts.md): null when no cache was given.
+    const auto& verified = report.verification;
+    auto details = nlohmann::ordered_json::array();
+    if (verified) {
+        for (const auto& reason : verified->reasons) details.push_back(sync::toJson(reason));
+    }
+    json["reason_details"] = std::move(details);
+    json["certificate"] = verified && verified->certificate
+                              ? sync::toJson(*verified->certificate)
+                              : nlohmann::ordered_json(nullptr);
+    json["cache"] = verified && verified->freshness ? sync::toJson(*verified->freshness)
+                                                    : nlohmann::ordered_json(nullptr);
     json["elapsed_ms"] = std::lround(report.elapsedMs * 100) / 100.0;
     if (report.error) json["error"] = report.error.message;
     return json;
@@ -81,6 +95,16 @@ std::string toText(const FrameReport& report) {
         out << "\"]";
     }
     out << " verdict=" << report.verdict;
+    if (!report.reasons.empty()) {
+        out << " [";
+        for (std::size_t i = 0; i < report.reasons.size(); ++i) {
+            out << (i == 0 ? "" : ",") << report.reasons[i];
+        }
+        out << "]";
+    }
+    if (report.verification && report.verification->certificate) {
+        out << " cert=" << report.verification->certificate->certNo;
+    }
     out.precision(1);
     out << std::fixed << " (" << report.elapsedMs << " ms)";
     return out.str();

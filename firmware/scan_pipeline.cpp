@@ -2,6 +2,7 @@
 
 #include <chrono>
 
+#include "mengscan/sync/verdict_engine.hpp"
 #include "mengscan/vision/mat_adapter.hpp"
 
 namespace mengscan::firmware {
@@ -19,8 +20,41 @@ void ScanPipeline::process(const cv::Mat& image, FrameReport& report) const {
     } else {
         report.codes = reader_.read(vision::viewOf(*gray));
     }
+    if (options_.verifier != nullptr && !report.error) verify(report);  // keep last
     const auto end = std::chrono::steady_clock::now();
     report.elapsedMs = std::chrono::duration<double, std::milli>(end - start).count();
+}
+
+namespace {
+// GS1 symbology identifiers tell the payload parser that the text is a GS1 element string.
+bool isGs1Symbology(const std::string& id) {
+    return id == "]Q3" || id == "]d2" || id == "]C1";
+}
+}  // namespace
+
+void ScanPipeline::verify(FrameReport& report) const {
+    sync::FrameObservation frame;
+    for (const auto& code : report.codes) {
+        if (!code.ok()) {
+            ++frame.undecodedSymbols;
+        } else if (isGs1Symbology(code.symbologyIdentifier)) {
+            frame.payloads.push_back(code.symbologyIdentifier + code.text);
+        } else {
+            frame.payloads.push_back(code.text);
+        }
+    }
+    if (report.mark) frame.context.markFound = report.mark->found;
+    frame.context.session = options_.session;
+    sync::Verdict verdict = options_.verifier->verifyFrame(frame);
+    if (options_.recordScans) {
+        if (auto recorded = options_.verifier->recordScan(verdict, options_.session); !recorded) {
+            report.error = recorded.error();
+        }
+    }
+    report.verdict = verdict.name();
+    report.reasons.clear();
+    for (const auto& reason : verdict.reasons) report.reasons.emplace_back(reason.name());
+    report.verification = std::move(verdict);
 }
 
 }  // namespace mengscan::firmware

@@ -9,7 +9,12 @@
 #include <opencv2/core/mat.hpp>
 
 #include "mengscan/error.hpp"
+#include "mengscan/sync/verdict.hpp"
 #include "mengscan/vision/code_reader.hpp"
+
+namespace mengscan::sync {
+class Verifier;
+}
 
 namespace mengscan::firmware {
 
@@ -28,12 +33,20 @@ struct FrameReport {
     std::optional<MarkReport> mark;  // nullopt: detection switched off
     std::string verdict = "unverified";
     std::vector<std::string> reasons;
+    // The whole verdict (reasons with messages, certificate, cache freshness) when a
+    // verifier ran; `verdict` and `reasons` above are its class and reason codes.
+    std::optional<sync::Verdict> verification;
     double elapsedMs = 0.0;
     Error error;  // the frame could not be read or processed
 };
 
 struct ScanOptions {
     vision::ReaderOptions reader;
+    // Verification against the certificate cache (borrowed; nullptr: verdict stays
+    // "unverified"). Runs last, after code reading and mark detection.
+    sync::Verifier* verifier = nullptr;
+    std::string session;       // scanning session id for the duplicate-scan rule
+    bool recordScans = false;  // append each verified item code to the scan log
 };
 
 class ScanPipeline {
@@ -43,6 +56,8 @@ public:
     void process(const cv::Mat& image, FrameReport& report) const;
 
 private:
+    void verify(FrameReport& report) const;
+
     ScanOptions options_;
     vision::CodeReader reader_;
 };

@@ -1,11 +1,18 @@
-// `mengscan scan [--json] [--formats LIST] [--every N] PATH...`
+// `mengscan scan [--json] [--formats LIST] [--every N] [--cache PATH] PATH...`
+#include <unistd.h>
+
+#include <filesystem>
 #include <iostream>
 #include <memory>
 
 #include "../report_json.hpp"
 #include "../scan_pipeline.hpp"
 #include "commands.hpp"
+#include "mengscan/platform/clock.hpp"
 #include "mengscan/platform/frame_source.hpp"
+#include "mengscan/sync/cache.hpp"
+#include "mengscan/sync/cache_scan_log.hpp"
+#include "mengscan/sync/verdict_engine.hpp"
 
 namespace mengscan::firmware {
 namespace {
@@ -16,7 +23,36 @@ struct ScanArgs {
     std::string formats = "QRCode,MicroQRCode,DataMatrix,Code128,EAN13";
     int every = 1;
     bool noEnhance = false;
+    std::string cachePath;  // empty: no verification, verdict "unverified"
+    std::string session;
+    bool recordScans = false;
 };
+
+// Everything verification needs, alive for the whole scan.
+struct Verification {
+    std::unique_ptr<sync::CertificateCache> cache;
+    std::unique_ptr<sync::ScanLog> scanLog;
+    std::unique_ptr<platform::Clock> clock = platform::makeSystemClock();
+    sync::PayloadRules rules;
+    std::unique_ptr<sync::Verifier> verifier;
+};
+
+// Opens the cache read-only (created empty when missing) and, when it exists or scans are
+// to be recorded, the scan log beside it (the duplicate-scan rule reads it).
+Status openVerification(const ScanArgs& args, Verification& v) {
+    auto cache = sync::CertificateCache::open(args.cachePath);
+    if (!cache) return Unexpected(cache.error());
+    v.cache = std::move(*cache);
+    const std::string logPath = sync::scanLogPathFor(args.cachePath);
+    if (args.recordScans || std::filesystem::exists(logPath)) {
+        auto log = sync::ScanLog::open(logPath);
+        if (!log) return Unexpected(log.error());
+        v.scanLog = std::move(*log);
+    }
+    v.verifier =
+        std::make_unique<sync::Verifier>(v.cache.get(), v.scanLog.get(), v.rules, *v.clock);
+    return {};
+}
 
 int runScan(const ScanArgs& args) {
     auto formats = vision::parseFormats(args.formats);
@@ -27,6 +63,19 @@ int runScan(const ScanArgs& args) {
     ScanOptions options;
     options.reader.formats = *formats;
     options.reader.enhance = !args.noEnhance;
+    Verification verification;
+    if (!args.cachePath.empty()) {
+        if (auto opened = openVerification(args, verification); !opened) {
+            std::cerr << "mengscan scan: " << opened.error().message << "\n";
+            return kExitSomeFailed;
+        }
+        options.verifier = verification.verifier.get();
+        options.session = !args.session.empty()
+                              ? args.session
+                              : "scan-" + std::to_string(verification.clock->nowUnixSeconds()) +
+                                    "-" + std::to_string(getpid());
+        options.recordScans = args.recordScans;
+    }
     const ScanPipeline pipeline(options);
 
     platform::SourceOptions sourceOptions;
@@ -72,6 +121,13 @@ void registerScanCommand(CLI::App& app, CommandResult& result) {
         ->check(CLI::PositiveNumber);
     cmd->add_flag("--no-enhance", args->noEnhance,
                   "only the plain ZXing-cpp pass (no extra binarisation/scaling passes)");
+    cmd->add_option("--cache", args->cachePath,
+                    "certificate cache: fill verdict, reasons and certificate for every frame "
+                    "(without it the verdict is \"unverified\")");
+    cmd->add_option("--session", args->session,
+                    "scanning session id for the duplicate-scan rule (default: one per run)");
+    cmd->add_flag("--record-scans", args->recordScans,
+                  "append each verified item code to the scan log beside the cache");
     cmd->callback([args, &result]() { result.exitCode = runScan(*args); });
 }
 
