@@ -48,6 +48,8 @@ ColourModel makeColourModel(const cv::Mat& bgr, const cv::Mat& mask) {
     }
     m.extentRatio = static_cast<double>(std::max(bgr.cols, bgr.rows)) /
                     std::max(1, std::max(box.width, box.height));
+    m.fill = static_cast<double>(chromatic) / box.area();
+    m.aspect = static_cast<double>(box.width) / box.height;
     m.usable = true;
     return m;
 }
@@ -85,8 +87,14 @@ std::vector<Proposal> proposeRegions(const cv::Mat& frameBgr, const ColourModel&
         if (area < 6 || area < 0.12 * w * h) continue;
         const float cx = static_cast<float>(stats.at<int>(i, cv::CC_STAT_LEFT) + w / 2.0);
         const float cy = static_cast<float>(stats.at<int>(i, cv::CC_STAT_TOP) + h / 2.0);
-        out.push_back({cv::Point2f(cx, cy) * static_cast<float>(kDownscale), markPx,
-                       static_cast<double>(area)});
+        // Rank by likeness: fill and aspect close to the template's coloured part (a
+        // tilt changes the aspect by up to ~1.4), then size (more pixels, surer blob).
+        const double fill = static_cast<double>(area) / (w * h);
+        const double aspect = static_cast<double>(w) / h / model.aspect;
+        const double aspectPenalty = std::abs(std::log(aspect));
+        const double likeness = 1.0 - std::abs(fill - model.fill) - 0.5 * aspectPenalty +
+                                0.05 * std::log(static_cast<double>(area));
+        out.push_back({cv::Point2f(cx, cy) * static_cast<float>(kDownscale), markPx, likeness});
     }
     std::sort(out.begin(), out.end(),
               [](const Proposal& a, const Proposal& b) { return a.strength > b.strength; });

@@ -15,17 +15,19 @@ struct ColourModel {
     bool usable = false;
     cv::Mat hueHist;        // CV_32F, 180 bins over OpenCV hue 0..179, 0..255
     double extentRatio = 1; // template long side / long side of its coloured part
+    double fill = 0.5;      // share of the coloured part's box that is coloured
+    double aspect = 1;      // coloured part's box: width / height
 };
 
 struct Proposal {
     cv::Point2f centre;  // frame px
     double markPx;       // estimated long side of the mark, frame px
-    double strength;     // coloured pixels in the blob (for ordering)
+    double strength;     // likeness of the blob to the template's coloured part (ordering)
 };
 
 ColourModel makeColourModel(const cv::Mat& templateBgr, const cv::Mat& templateMask);
 
-// Regions (largest first) where the template's colours form a blob of a plausible size.
+// Regions (most template-like first) where the template's colours form a blob of a plausible size.
 std::vector<Proposal> proposeRegions(const cv::Mat& frameBgr, const ColourModel& model,
                                      double minMarkPx, double maxMarkPx, int maxProposals);
 

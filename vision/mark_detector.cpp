@@ -23,14 +23,14 @@ namespace mengscan::vision {
 namespace {
 
 constexpr int kTemplateLargest = 128;  // template widths described: 128 / 1.2^k ...
-constexpr int kTemplateLevels = 8;     // ... down to about 36 px
+constexpr int kTemplateLevels = 8;     // ... down to about 36 px (and 2 sizes up)
 constexpr double kTemplateStep = 1.2;
 constexpr double kRatio = 0.82;        // Lowe ratio test
 constexpr int kMaxHamming = 80;
 constexpr int kMinMatches = 8;
-constexpr int kMinInliers = 7;
-constexpr int kMaxProposals = 5;
-constexpr double kRoiMargin = 1.7;    // region side / estimated mark size
+constexpr int kMinInliers = 6;
+constexpr int kMaxProposals = 6;
+constexpr double kRoiMargin = 2.0;    // region side / estimated mark size
 constexpr double kRoiMarkPx = 128;    // the mark's size in the rescaled region
 constexpr double kRoiThreshold = 3.0; // RANSAC reprojection error, rescaled region px
 
@@ -145,7 +145,7 @@ void MarkDetector::Impl::describeTemplate() {
         }
         if (!f.descriptors.empty()) descriptors.push_back(f.descriptors);
     };
-    for (int k = 0; k < kTemplateLevels; ++k) {
+    for (int k = -2; k < kTemplateLevels; ++k) {
         addView(kTemplateLargest / std::pow(kTemplateStep, k), 1.0, 0, 0);
     }
     // Small marks rescaled to ~128 px (the colour-proposal path) and tilted marks.

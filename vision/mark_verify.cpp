@@ -8,9 +8,11 @@
 namespace mengscan::vision::detail {
 namespace {
 
-constexpr int kCanonical = 72;  // long side of the canonical patch
-constexpr int kGrid = 4;        // 4x4 blocks for the trimmed block correlation
-constexpr double kBlurSigma = 1.2;
+constexpr int kCanonical = 96;  // long side of the canonical patch
+constexpr int kGrid = 3;        // 3x3 blocks: local correlation catches a different centre
+constexpr double kBlurSigma = 1.0;
+constexpr double kCoarseSigma = 4.0;
+constexpr int kSaturated = 250;  // glare: such frame pixels carry no evidence
 
 cv::Mat toGrayF(const cv::Mat& bgr) {
     cv::Mat gray, f;
@@ -19,7 +21,7 @@ cv::Mat toGrayF(const cv::Mat& bgr) {
     return f;
 }
 
-// Correlation of a and b over the pixels of one block; NaN when a block is flat.
+// Correlation of a and b over some pixels; NaN when either side is flat.
 struct Moments {
     double sa = 0, sb = 0, saa = 0, sbb = 0, sab = 0, n = 0;
     void add(double a, double b) {
@@ -33,6 +35,17 @@ struct Moments {
     }
 };
 
+// Strokes and details, not the big flat areas: two seals of the same colour and shape
+// agree on their large areas and differ in their strokes.
+// `pixel` is one frame pixel in canonical pixels: finer detail than that is noise.
+cv::Mat bandPass(const cv::Mat& in, double pixel) {
+    cv::Mat fine, coarse;
+    const double sigma = kBlurSigma * std::max(1.0, pixel);
+    cv::GaussianBlur(in, fine, cv::Size(0, 0), sigma);
+    cv::GaussianBlur(in, coarse, cv::Size(0, 0), sigma * kCoarseSigma);
+    return fine - coarse;
+}
+
 }  // namespace
 
 VerifyModel makeVerifyModel(const MarkTemplate& t) {
@@ -44,7 +57,6 @@ VerifyModel makeVerifyModel(const MarkTemplate& t) {
     cv::resize(t.bgr, small, m.size, 0, 0, cv::INTER_AREA);
     cv::resize(t.mask, maskSmall, m.size, 0, 0, cv::INTER_AREA);
     m.gray = toGrayF(small);
-    cv::GaussianBlur(m.gray, m.gray, cv::Size(0, 0), kBlurSigma);
     // Erode: the rim mixes mark and whatever it is printed on.
     cv::erode(maskSmall >= 250, m.mask, cv::Mat(), cv::Point(-1, -1), 1);
     m.grid = cv::Mat(m.size, CV_32S, cv::Scalar(-1));
@@ -87,36 +99,52 @@ double verifyCandidate(const std::vector<cv::Mat>& pyramid, const cv::Matx33d& t
                         model.size, cv::INTER_LINEAR | cv::WARP_INVERSE_MAP, cv::BORDER_REPLICATE);
     cv::Mat f;
     patch.convertTo(f, CV_32F);
-    cv::GaussianBlur(f, f, cv::Size(0, 0), kBlurSigma);
+    const double pixel = model.size.width / std::max(1.0, frameWidth);
+    f = bandPass(f, pixel);
+    // Compare at the resolution the mark was seen at: a 40 px mark cannot show the
+    // template's fine strokes, so the template is brought down to that size first.
+    cv::Mat ref = model.gray;
+    if (frameWidth < model.size.width) {
+        const double k = std::max(8.0, frameWidth) / model.size.width;
+        cv::Mat low, up;  // never write into ref: it shares the model's pixels
+        cv::resize(model.gray, low, cv::Size(), k, k, cv::INTER_AREA);
+        cv::resize(low, up, model.size, 0, 0, cv::INTER_LINEAR);
+        ref = up;
+    }
+    ref = bandPass(ref, pixel);
 
-    // Correlation per block, then the mean of the best three quarters: a glare spot or a
-    // finger over one part costs a few blocks, not the whole mark.
     std::vector<Moments> blocks(static_cast<size_t>(model.blocks));
     Moments all;
+    int inside = 0, used = 0;
     for (int y = 0; y < model.size.height; ++y) {
-        const float* a = model.gray.ptr<float>(y);
+        const float* a = ref.ptr<float>(y);
         const float* b = f.ptr<float>(y);
+        const uint8_t* raw = patch.ptr<uint8_t>(y);
         const int* g = model.grid.ptr<int>(y);
         for (int x = 0; x < model.size.width; ++x) {
             if (g[x] < 0) continue;
+            ++inside;
+            if (raw[x] >= kSaturated) continue;
+            ++used;
             blocks[static_cast<size_t>(g[x])].add(a[x], b[x]);
             all.add(a[x], b[x]);
         }
     }
-    std::vector<double> scores;
+    // Mostly washed out by glare: not enough evidence either way.
+    if (used < inside / 2) return 0.0;
+    const double global = all.ncc();
+    if (std::isnan(global)) return 0.0;
+    double sum = 0;
+    int n = 0;
     for (const auto& b : blocks) {
         const double v = b.ncc();
-        // A flat block in the template carries no evidence either way; skip it.
-        if (!std::isnan(v)) scores.push_back(v);
+        // A flat block (in the template, or fully glared) carries no evidence; skip it.
+        if (std::isnan(v)) continue;
+        sum += v;
+        ++n;
     }
-    const double global = all.ncc();
-    if (scores.size() < 4 || std::isnan(global)) return 0.0;
-    std::sort(scores.begin(), scores.end(), std::greater<double>());
-    const size_t keep = std::max<size_t>(1, scores.size() * 3 / 4);
-    double sum = 0;
-    for (size_t i = 0; i < keep; ++i) sum += scores[i];
-    const double trimmed = sum / static_cast<double>(keep);
-    return std::clamp(0.5 * trimmed + 0.5 * global, 0.0, 1.0);
+    if (n < model.blocks / 2) return 0.0;
+    return std::clamp(0.5 * global + 0.5 * sum / n, 0.0, 1.0);
 }
 
 }  // namespace mengscan::vision::detail

@@ -27,8 +27,9 @@ Expected<MarkTemplate> loadMarkTemplate(const std::string& path);
 Expected<MarkTemplate> makeMarkTemplate(const cv::Mat& image, const std::string& name);
 
 struct MarkDetectorOptions {
-    // Acceptance threshold on the final score (0..1). Below it, found = false.
-    double minScore = 0.5;
+    // Acceptance threshold on the verification score (0..1). Below it, found = false.
+    // 0.6 separates the stand-in from same-colour, same-shape seals (docs/vision.md).
+    double minScore = 0.6;
     // Smallest and largest mark width in frame pixels the search is built for.
     int minMarkPx = 40;
     int maxMarkPx = 400;

@@ -1,0 +1,29 @@
+// Code reading tied to the mark: decode where the code should be first (around the mark,
+// then code-like regions), each at a scale where modules are a few pixels wide; fall back
+// to the whole frame only when those found nothing. Stops at the first valid symbol(s).
+#pragma once
+
+#include <vector>
+
+#include <opencv2/core/mat.hpp>
+
+#include "mengscan/vision/code_reader.hpp"
+#include "mengscan/vision/mark_detector.hpp"
+
+namespace mengscan::vision {
+
+struct GuidedReadOptions {
+    bool markRegion = true;    // the neighbourhood of a found mark
+    bool codeRegions = true;   // dense high-contrast blobs that look like 2D codes
+    int maxCodeRegions = 3;
+    bool wholeFrame = true;    // last resort: the full multi-pass reader on the frame
+};
+
+// gray: CV_8UC1 frame. mark: the detector's result for the same frame (may be null or
+// not found). Codes come back in frame coordinates; DecodedCode::pass says where they
+// were found ("mark-region/plain", "code-region/upscale-2x", "plain", ...).
+std::vector<DecodedCode> readCodesGuided(const CodeReader& reader, const cv::Mat& gray,
+                                         const MarkDetection* mark,
+                                         const GuidedReadOptions& options = {});
+
+}  // namespace mengscan::vision
