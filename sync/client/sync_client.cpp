@@ -73,6 +73,7 @@ public:
             result_.totalSeconds = secondsSince(started);
             return result_;
         }
+        result_.manifestBytes = response->body.size();
         auto manifest = openManifestEnvelope(response->body, *anchor);
         if (!manifest) return Unexpected(manifest.error());
         say("manifest version " + std::to_string(manifest->version) + " (signature ok, key " +

@@ -38,6 +38,7 @@ struct SyncResult {
     int64_t toVersion = 0;
     std::string method;            // "up_to_date", "delta", "snapshot"
     uint64_t bytesDownloaded = 0;  // file bytes fetched in this run (resumed parts excluded)
+    uint64_t manifestBytes = 0;    // the signed manifest envelope (0 when 304)
     int64_t records = 0;           // records applied
     double downloadSeconds = 0, applySeconds = 0, totalSeconds = 0;
     std::vector<std::string> notes;  // e.g. why a snapshot was used instead of deltas
