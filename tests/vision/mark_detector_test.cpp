@@ -1,0 +1,182 @@
+// MarkDetector on rendered scenes: the emblem warped into real background photos
+// (tests/vision/mark_scene), through the real detector. Seeds are fixed, so the counts
+// below are reproducible; floors leave room for a miss or two, never for look-alikes.
+#include <doctest/doctest.h>
+
+#include <cmath>
+#include <filesystem>
+
+#include <opencv2/imgcodecs.hpp>
+#include <opencv2/imgproc.hpp>
+
+#include "common/test_support.hpp"
+#include "mengscan/vision/mark_detector.hpp"
+#include "vision/mark_scene.hpp"
+
+namespace fs = std::filesystem;
+using namespace mengscan;
+
+namespace {
+
+fs::path markDir() { return test::sourceRoot() / "assets" / "mark"; }
+
+cv::Mat artwork(const std::string& name) {
+    cv::Mat m = cv::imread((markDir() / name).string(), cv::IMREAD_UNCHANGED);
+    REQUIRE_MESSAGE(m.type() == CV_8UC4, name << " must be a PNG with alpha (tools/make-emblem)");
+    return m;
+}
+
+vision::MarkDetector detectorFor(const std::string& name) {
+    auto t = vision::loadMarkTemplate((markDir() / name).string());
+    REQUIRE_MESSAGE(t.hasValue(), (t ? std::string() : t.error().message));
+    return vision::MarkDetector(std::move(*t));
+}
+
+// Largest corner distance between the detected quad and the truth, relative to mark size.
+double quadError(const vision::Quad& got, const std::array<cv::Point2f, 4>& truth, int markPx,
+                 const cv::Mat& art, const vision::MarkTemplate& tmpl) {
+    // The template is the artwork cropped to its alpha box: map truth corners onto it.
+    cv::Mat alpha;
+    cv::extractChannel(art, alpha, 3);
+    const cv::Rect box = cv::boundingRect(alpha >= 128);
+    const std::vector<cv::Point2f> full = {{0, 0},
+                                           {float(art.cols), 0},
+                                           {float(art.cols), float(art.rows)},
+                                           {0, float(art.rows)}};
+    const cv::Mat H = cv::getPerspectiveTransform(full, std::vector<cv::Point2f>(truth.begin(), truth.end()));
+    std::vector<cv::Point2f> cropped = {{float(box.x), float(box.y)},
+                                        {float(box.x + tmpl.bgr.cols), float(box.y)},
+                                        {float(box.x + tmpl.bgr.cols), float(box.y + tmpl.bgr.rows)},
+                                        {float(box.x), float(box.y + tmpl.bgr.rows)}},
+                            expected;
+    cv::perspectiveTransform(cropped, expected, H);
+    double worst = 0;
+    for (size_t i = 0; i < 4; ++i) {
+        worst = std::max(worst, static_cast<double>(std::hypot(got[i].x - expected[i].x,
+                                                                  got[i].y - expected[i].y)));
+    }
+    return worst / markPx;
+}
+
+struct Tally {
+    int scenes = 0, found = 0, located = 0;
+};
+
+Tally runScenes(const vision::MarkDetector& detector, const cv::Mat& art, uint32_t firstSeed,
+                int count, int minPx, int maxPx, bool oneColour = false) {
+    Tally t;
+    for (int i = 0; i < count; ++i) {
+        test::MarkScene scene = test::randomScene(firstSeed + static_cast<uint32_t>(i), minPx, maxPx);
+        scene.oneColour = oneColour;
+        std::array<cv::Point2f, 4> truth;
+        const cv::Mat frame = test::renderMarkScene(test::backgroundPhoto(i), art, scene, &truth);
+        const auto d = detector.detect(frame);
+        ++t.scenes;
+        if (!d.found) continue;
+        ++t.found;
+        CHECK(d.score >= detector.options().minScore);
+        CHECK(d.score <= 1.0);
+        if (quadError(d.quad, truth, scene.markPx, art, detector.markTemplate()) < 0.12) ++t.located;
+    }
+    return t;
+}
+
+}  // namespace
+
+TEST_CASE("mark template: loading, cropping, errors") {
+    auto missing = vision::loadMarkTemplate("/nonexistent/mark.png");
+    REQUIRE_FALSE(missing);
+    CHECK(missing.error().code == std::string("template_not_found"));
+
+    test::TempDir dir;
+    test::writeFile(dir / "junk.png", "not a png");
+    auto junk = vision::loadMarkTemplate((dir / "junk.png").string());
+    REQUIRE_FALSE(junk);
+    CHECK((junk.error().category == ErrorCategory::Image));
+
+    auto stand = vision::loadMarkTemplate((markDir() / "meng-mark.png").string());
+    REQUIRE(stand.hasValue());
+    // Cropped to the round artwork: nearly square, nearly all of the 512 px canvas.
+    CHECK(stand->bgr.cols == stand->mask.cols);
+    CHECK(std::abs(stand->bgr.cols - stand->bgr.rows) <= 2);
+    CHECK(stand->bgr.cols > 480);
+    // The corners of a round seal's box are outside the artwork.
+    CHECK(stand->mask.at<uint8_t>(0, 0) == 0);
+    CHECK(stand->mask.at<uint8_t>(stand->mask.rows / 2, stand->mask.cols / 2) == 255);
+
+    // An opaque image on a white page: the border colour is "not mark", white inside stays.
+    cv::Mat page(300, 400, CV_8UC3, cv::Scalar(255, 255, 255));
+    cv::circle(page, {200, 150}, 80, cv::Scalar(0, 120, 0), 20);
+    auto opaque = vision::makeMarkTemplate(page, "page");
+    REQUIRE(opaque.hasValue());
+    CHECK(opaque->bgr.cols == 181);
+    CHECK(opaque->mask.at<uint8_t>(90, 90) == 255);  // white centre inside the ring
+    CHECK(opaque->mask.at<uint8_t>(0, 0) == 0);
+
+    auto empty = vision::makeMarkTemplate(cv::Mat(), "empty");
+    CHECK_FALSE(empty);
+    auto blank = vision::makeMarkTemplate(page.setTo(cv::Scalar::all(255)), "blank");
+    CHECK_FALSE(blank);
+}
+
+TEST_CASE("mark detector: never throws on bad frames") {
+    const auto detector = detectorFor("meng-mark.png");
+    CHECK(detector.detect(cv::Mat()).rejectedBy == std::string("bad_input"));
+    CHECK_FALSE(detector.detect(cv::Mat(720, 1280, CV_16UC1, cv::Scalar(1000))).found);
+    CHECK_FALSE(detector.detect(cv::Mat(10, 10, CV_8UC3, cv::Scalar(0, 0, 0))).found);
+    CHECK_FALSE(detector.detect(cv::Mat(720, 1280, CV_8UC1, cv::Scalar(128))).found);
+}
+
+TEST_CASE("mark detector: the stand-in mark in rendered scenes") {
+    REQUIRE_MESSAGE(!test::backgroundPhoto(0).empty(),
+                    "needs opencv-doc's sample photos (tools/install-deps)");
+    const auto detector = detectorFor("meng-mark.png");
+    const cv::Mat art = artwork("meng-mark.png");
+    // Any rotation, tilt up to 45 degrees, blur, noise, JPEG, glare, warm/cold light.
+    const Tally medium = runScenes(detector, art, 100, 30, 80, 400);
+    MESSAGE("80-400 px: found " << medium.found << "/" << medium.scenes << ", located "
+                                << medium.located);
+    CHECK(medium.found >= 28);
+    CHECK(medium.located >= medium.found - 1);
+    const Tally small = runScenes(detector, art, 200, 20, 40, 80);
+    MESSAGE("40-80 px: found " << small.found << "/" << small.scenes << ", located "
+                               << small.located);
+    CHECK(small.found >= 12);
+    CHECK(small.located >= small.found - 1);
+}
+
+TEST_CASE("mark detector: a one-colour (black) print of the mark still passes") {
+    const auto detector = detectorFor("meng-mark.png");
+    const Tally black = runScenes(detector, artwork("meng-mark.png"), 300, 16, 100, 400, true);
+    MESSAGE("one colour 100-400 px: found " << black.found << "/" << black.scenes);
+    CHECK(black.found >= 13);
+    CHECK(black.located >= black.found - 1);
+}
+
+TEST_CASE("mark detector: look-alikes and plain backgrounds do not pass") {
+    const auto detector = detectorFor("meng-mark.png");
+    int scenes = 0;
+    for (const auto& entry : fs::directory_iterator(markDir() / "lookalikes")) {
+        const cv::Mat art = cv::imread(entry.path().string(), cv::IMREAD_UNCHANGED);
+        REQUIRE(art.type() == CV_8UC4);
+        const Tally t = runScenes(detector, art, 400, 12, 60, 400);
+        scenes += t.scenes;
+        CHECK_MESSAGE(t.found == 0, entry.path().filename() << " passed as the mark " << t.found
+                                                            << " times");
+    }
+    CHECK(scenes >= 5 * 12);
+    // The swap-test emblem is a look-alike for the stand-in's detector, too.
+    CHECK(runScenes(detector, artwork("alt-emblem.png"), 500, 12, 60, 400).found == 0);
+    for (int i = 0; i < 12; ++i) {
+        CHECK_FALSE(detector.detect(test::backgroundPhoto(i)).found);
+    }
+}
+
+TEST_CASE("mark detector: a different emblem swapped in as the template") {
+    const auto alt = detectorFor("alt-emblem.png");
+    const Tally own = runScenes(alt, artwork("alt-emblem.png"), 600, 20, 60, 400);
+    MESSAGE("alt emblem 60-400 px: found " << own.found << "/" << own.scenes);
+    CHECK(own.found >= 18);
+    CHECK(own.located >= own.found - 1);
+    CHECK(runScenes(alt, artwork("meng-mark.png"), 700, 12, 60, 400).found == 0);
+}
