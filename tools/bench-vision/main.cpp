@@ -133,7 +133,7 @@ int run(const Args& args, const std::string& self) {
             rss->frames, rss->seconds, rss->exitCode);
         for (const auto& s : rss->samples)
             std::printf("  frame %5d  VmRSS %7ld kB  VmHWM %7ld kB\n", s.frames, s.rssKb, s.peakKb);
-        std::printf("peak RSS (VmHWM / ru_maxrss): %ld kB\n", rss->peakKb);
+        std::printf("peak RSS (VmHWM): %ld kB\n", rss->peakKb);
         if (rss->samples.size() >= 2) {
             const long first = rss->samples.front().rssKb, last = rss->samples.back().rssKb;
             std::printf("RSS growth from frame %d to %d: %+ld kB (%+.1f%%)\n",

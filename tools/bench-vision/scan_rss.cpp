@@ -1,7 +1,6 @@
 #include "scan_rss.hpp"
 
 #include <fcntl.h>
-#include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -73,11 +72,11 @@ Expected<ScanRssReport> measureScanRss(const std::string& mengscan,
     lastPeak = std::max(lastPeak, readStatus(pid).peakKb);
     if (stream) fclose(stream);
     int status = 0;
-    struct rusage usage {};
-    wait4(pid, &status, 0, &usage);
+    waitpid(pid, &status, 0);
     report.exitCode = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-    // The kernel's own peak for the child (kB), whatever happened after the last sample.
-    report.peakKb = std::max(lastPeak, static_cast<long>(usage.ru_maxrss));
+    // VmHWM, not the child's ru_maxrss: that also counts the forked copy of this process
+    // (with all its in-memory frames) before exec.
+    report.peakKb = lastPeak;
     report.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     return report;
 }
