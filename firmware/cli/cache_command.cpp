@@ -8,6 +8,9 @@
 #include "commands.hpp"
 #include "mengscan/sync/cache.hpp"
 #include "mengscan/sync/payload.hpp"
+#include "mengscan/platform/clock.hpp"
+#include "mengscan/sync/verdict_engine.hpp"
+#include "mengscan/sync/verdict_json.hpp"
 
 namespace mengscan::firmware {
 namespace {
@@ -20,6 +23,7 @@ struct CacheArgs {
     std::string file;
     std::string format = "auto";
     std::string payload;
+    std::string printedText;  // lookup: the label's printed line, compared with the payload
     bool json = false;
 };
 
@@ -292,10 +296,18 @@ int runLookup(const CacheArgs& args) {
         if (!found) return fail("lookup", found.error());
         out.update(*found);
     }
+    // The verdict with reasons for the same payload (docs/verdicts.md).
+    const auto clock = platform::makeSystemClock();
+    const sync::Verifier verifier(cache->get(), nullptr, rules, *clock);
+    sync::LabelContext context;
+    context.printedText = args.printedText;
+    const sync::Verdict verdict = verifier.verifyText(raw, context);
+    out["verdict"] = sync::toJson(verdict);
     if (args.json) {
         std::cout << out.dump(-1, ' ', false, ordered_json::error_handler_t::replace) << "\n";
     } else {
         printText(out);
+        std::cout << sync::toText(verdict);
     }
     return exitCode;
 }
@@ -333,6 +345,8 @@ lookup
     ->required();
 lookup->add_option("--cache", args->cachePath, pathHelp);
 lookup->add_flag("--json", args->json, "one JSON object");
+lookup->add_option("--printed-text", args->printedText,
+                   "the printed line of the label (printed_text_mismatch when it differs)");
 lookup->callback([args, &result]() { result.exitCode = runLookup(*args); });
 }  // namespace mengscan::firmware
 

@@ -147,3 +147,33 @@ TEST_CASE("scan --record-scans appends verified item codes to the scan log") {
           0);
     CHECK(*fx.scanLog->countInWindow("002124583920175534", 0, (realNow() + 60) * 1000) == 2);
 }
+
+TEST_CASE("cache lookup prints the verdict with reasons beside the parsed fields") {
+    test::VerifyFixture fx(cliCacheJsonl());
+    fx.setUpdatedAt(realNow() - 60);
+    auto lookup = [&](const std::vector<std::string>& extra) {
+        std::vector<std::string> argv = {"mengscan", "cache",   "lookup",
+                                         "--json",   "--cache", fx.cachePath};
+        argv.insert(argv.end(), extra.begin(), extra.end());
+        const auto out = test::runCommand(argv);
+        CAPTURE(out.err);
+        return json::parse(out.out);
+    };
+    const auto genuine = lookup({test::traceUrl("0021-MZB-24-00057", "002124583920175534")});
+    CHECK(genuine["verdict"]["verdict"] == "genuine");
+    CHECK(genuine["verdict"]["certificate"]["holder"] == "Xilingol Grassland Beef Co.");
+
+    const auto revoked = lookup({test::traceUrl("0021-MZB-24-00059", "002124583920170001")});
+    CHECK(revoked["verdict"]["verdict"] == "invalid");
+    CHECK(revoked["verdict"]["reasons"][0]["code"] == "certificate_revoked");
+
+    const auto printed =
+        lookup({"--printed-text", "证书编号 0021-MZB-24-00057 追溯码 0021245839201755",
+                test::traceUrl("0021-MZB-24-00057", "002124583920175534")});
+    CHECK(printed["verdict"]["verdict"] == "suspect");
+    CHECK(printed["verdict"]["reasons"][0]["code"] == "printed_text_mismatch");
+
+    const auto garbage = lookup({"not a label"});
+    CHECK(garbage["verdict"]["verdict"] == "invalid");
+    CHECK(garbage["verdict"]["reasons"][0]["code"] == "payload_unrecognised");
+}
