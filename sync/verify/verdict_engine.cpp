@@ -201,7 +201,13 @@ Verdict Verifier::verifyAgainstCache(const ParsedPayload& payload,
     } else if (!payload.gtin.empty()) {
         auto found = cache_->certificatesForGtin(payload.gtin);
         if (!found) return failed(std::move(verdict), found.error());
-        if (!found->empty()) cert = std::move(found->front());
+        // Several certificates may cover one GTIN (a renewal): prefer one in force today.
+        for (auto& candidate : *found) {
+            if (!cert || (verify::effectiveStatus(*cert, today) != "valid" &&
+                          verify::effectiveStatus(candidate, today) == "valid")) {
+                cert = candidate;
+            }
+        }
         if (!cert) {
             reasons.push_back(
                 {ReasonCode::CertificateUnknown,

@@ -182,3 +182,18 @@ TEST_CASE("a long-running verifier sees a revocation once the cache has been upd
     CHECK(test::cls(v) == "invalid");
     CHECK(reasonNames(v) == Names{"certificate_revoked"});
 }
+
+TEST_CASE("a GS1 Digital Link without a certificate finds it by GTIN, preferring one in force") {
+    test::VerifyFixture fx(
+        R"({"type":"body","code":"0021","name":"Inner Mongolia Certification Centre"}
+{"type":"certificate","cert_no":"0021-MZB-21-00001","body":"0021","holder":"Old","product":"beef","gtins":["06901234567892"],"issued":"2021-01-01","expires":"2024-01-01","status":"valid"}
+{"type":"certificate","cert_no":"0021-MZB-24-00002","body":"0021","holder":"Renewed","product":"beef","gtins":["06901234567892"],"issued":"2024-01-02","expires":"2027-01-01","status":"valid"}
+)");
+    auto v = fx.verifyText("https://id.gs1.org/01/06901234567892/21/SN1");
+    CHECK(test::cls(v) == "genuine");
+    REQUIRE(v.certificate);
+    CHECK(v.certificate->certNo == "0021-MZB-24-00002");
+    auto none = fx.verifyText("https://id.gs1.org/01/06901234567908/21/SN1");
+    CHECK(test::cls(none) == "invalid");
+    CHECK(reasonNames(none) == Names{"certificate_unknown"});
+}
