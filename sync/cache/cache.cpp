@@ -91,6 +91,8 @@ Expected<std::unique_ptr<CertificateCache>> CertificateCache::open(const std::st
     auto db = sqlite::Database::open(path, flags, options.vfs, options.busyTimeoutMs);
     if (!db) return Unexpected(db.error());
     if (auto s = cache_schema::migrate(**db, readOnly); !s) return Unexpected(s.error());
+    // Memory-mapped reads: page misses cost no read() call (syscalls dominate lookups).
+    (void)(*db)->exec("PRAGMA mmap_size=268435456");
     auto impl = std::make_unique<Impl>();
     impl->db = std::move(*db);
     impl->readOnly = readOnly;
@@ -171,6 +173,15 @@ Status CertificateCache::setMeta(std::string_view key, std::string_view value) {
     (*stmt)->reset();
     if (rc != SQLITE_DONE) return Unexpected(impl_->db->lastError("set meta", "write_failed"));
     return {};
+}
+
+Status CertificateCache::beginRead() {
+    if (!sqlite3_get_autocommit(impl_->db->handle())) return {};  // already inside one
+    return impl_->db->exec("BEGIN");
+}
+
+void CertificateCache::endRead() {
+    if (!sqlite3_get_autocommit(impl_->db->handle())) (void)impl_->db->exec("COMMIT");
 }
 
 Expected<CacheStats> CertificateCache::stats() {

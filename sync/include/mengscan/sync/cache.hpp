@@ -144,6 +144,12 @@ public:
     Expected<std::string> getMeta(std::string_view key);
     Status setMeta(std::string_view key, std::string_view value);  // needs ReadWrite
 
+    // Optional: run several lookups (one verification) on one consistent snapshot, even if a
+    // sync commits meanwhile; also saves the per-lookup lock calls. Keep it short: an open
+    // read transaction holds back WAL checkpoints. endRead() is harmless when none is open.
+    Status beginRead();
+    void endRead();
+
     class Impl;
 
 private:
