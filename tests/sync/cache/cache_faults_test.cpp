@@ -202,3 +202,25 @@ TEST_CASE("a second writer waits for the first and fails clearly when it cannot 
     CHECK(first->stats()->certificates == 2);
     CHECK_FALSE(first->findBody("0099")->has_value());
 }
+
+TEST_CASE("beginRead keeps one consistent snapshot across a commit until endRead") {
+    TempDir dir;
+    const auto path = (dir / "cache.sqlite").string();
+    auto writer = openCache(path, OpenMode::ReadWrite);
+    importText(*writer, sampleSnapshotJsonl());
+    auto reader = openCache(path, OpenMode::ReadOnly);
+    REQUIRE(reader->beginRead());
+    REQUIRE(reader->beginRead());  // nested: still the same snapshot
+    CHECK(*reader->getMeta(kMetaCacheVersion) == "42");
+    importText(*writer, R"({"type":"header","kind":"delta","version":43,"base_version":42}
+{"type":"status","cert_no":"0021-MZB-24-00057","status":"revoked","at":"2026-01-01T00:00:00Z"}
+)");
+    CHECK(*reader->getMeta(kMetaCacheVersion) == "42");
+    CHECK(std::string(toString((*reader->findCertificate("0021-MZB-24-00057"))->status)) ==
+          "valid");
+    reader->endRead();
+    CHECK(*reader->getMeta(kMetaCacheVersion) == "43");
+    CHECK(std::string(toString((*reader->findCertificate("0021-MZB-24-00057"))->status)) ==
+          "revoked");
+    reader->endRead();  // harmless without an open snapshot
+}
