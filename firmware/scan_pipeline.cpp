@@ -3,6 +3,7 @@
 #include <chrono>
 
 #include "mengscan/sync/verdict_engine.hpp"
+#include "scan_outbox.hpp"
 #include "mengscan/vision/mat_adapter.hpp"
 
 namespace mengscan::firmware {
@@ -21,6 +22,14 @@ void ScanPipeline::process(const cv::Mat& image, FrameReport& report) const {
         report.codes = reader_.read(vision::viewOf(*gray));
     }
     if (options_.verifier != nullptr && !report.error) verify(report);  // keep last
+    if (options_.outbox != nullptr && report.verification) {
+        const OutboxRecording recording{options_.outbox, options_.recordScans, {}};
+        const auto nowMs = std::chrono::duration_cast<std::chrono::milliseconds>(
+                               std::chrono::system_clock::now().time_since_epoch())
+                               .count();
+        auto stored = recordInOutbox(recording, image, report, options_.session, nowMs);
+        if (!stored) report.error = stored.error();
+    }
     const auto end = std::chrono::steady_clock::now();
     report.elapsedMs = std::chrono::duration<double, std::milli>(end - start).count();
 }
@@ -46,7 +55,7 @@ void ScanPipeline::verify(FrameReport& report) const {
     if (report.mark) frame.context.markFound = report.mark->found;
     frame.context.session = options_.session;
     sync::Verdict verdict = options_.verifier->verifyFrame(frame);
-    if (options_.recordScans) {
+    if (options_.recordScans && options_.outbox == nullptr) {
         if (auto recorded = options_.verifier->recordScan(verdict, options_.session); !recorded) {
             report.error = recorded.error();
         }

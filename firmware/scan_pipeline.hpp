@@ -14,6 +14,7 @@
 
 namespace mengscan::sync {
 class Verifier;
+class Outbox;
 }
 
 namespace mengscan::firmware {
@@ -47,6 +48,10 @@ struct ScanOptions {
     sync::Verifier* verifier = nullptr;
     std::string session;       // scanning session id for the duplicate-scan rule
     bool recordScans = false;  // append each verified item code to the scan log
+    // Report outbox (borrowed; nullptr: no anomaly events). With it, each verified frame's
+    // scan row and event are written in one transaction (scan_outbox.hpp) before the
+    // verdict is shown, instead of the separate scan log write above.
+    sync::Outbox* outbox = nullptr;
 };
 
 class ScanPipeline {

@@ -1,6 +1,7 @@
 // `mengscan reports --status | --upload --server URL [--token T]`: the anomaly report
 // outbox beside the cache (docs/reports.md).
 #include <cstdlib>
+#include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <memory>
@@ -98,7 +99,9 @@ int runReports(const ReportsArgs& args) {
             return fail(args,
                         Error(ErrorCategory::Usage, "no_server", "--upload needs --server URL"));
         }
-        auto device = platform::deviceIdentity(platform::dataDirectory());
+        // The data directory is the cache's folder (the default cache lives in it).
+        auto device = platform::deviceIdentity(
+            std::filesystem::path(cachePath).parent_path().string());
         if (!device) return fail(args, device.error());
         outboxOptions.deviceId = *device;
     }

@@ -6,6 +6,7 @@
 #include <memory>
 
 #include "../report_json.hpp"
+#include "../scan_outbox.hpp"
 #include "../scan_pipeline.hpp"
 #include "commands.hpp"
 #include "mengscan/platform/clock.hpp"
@@ -26,6 +27,8 @@ struct ScanArgs {
     std::string cachePath;  // empty: no verification, verdict "unverified"
     std::string session;
     bool recordScans = false;
+    bool noReports = false;  // no anomaly events into the report outbox
+    std::string location;
 };
 
 // Everything verification needs, alive for the whole scan.
@@ -35,6 +38,7 @@ struct Verification {
     std::unique_ptr<platform::Clock> clock = platform::makeSystemClock();
     sync::PayloadRules rules;
     std::unique_ptr<sync::Verifier> verifier;
+    std::unique_ptr<sync::Outbox> outbox;
 };
 
 // Opens the cache read-only (created empty when missing) and, when it exists or scans are
@@ -75,6 +79,15 @@ int runScan(const ScanArgs& args) {
                               : "scan-" + std::to_string(verification.clock->nowUnixSeconds()) +
                                     "-" + std::to_string(getpid());
         options.recordScans = args.recordScans;
+        if (!args.noReports) {
+            auto outbox = openScanOutbox(args.cachePath, args.location);
+            if (!outbox) {
+                std::cerr << "mengscan scan: " << outbox.error().message << "\n";
+                return kExitSomeFailed;
+            }
+            verification.outbox = std::move(*outbox);
+            options.outbox = verification.outbox.get();
+        }
     }
     const ScanPipeline pipeline(options);
 
@@ -128,6 +141,9 @@ void registerScanCommand(CLI::App& app, CommandResult& result) {
                     "scanning session id for the duplicate-scan rule (default: one per run)");
     cmd->add_flag("--record-scans", args->recordScans,
                   "append each verified item code to the scan log beside the cache");
+    cmd->add_flag("--no-reports", args->noReports,
+                  "with --cache: do not queue anomaly reports (docs/reports.md)");
+    cmd->add_option("--location", args->location, "location text put into anomaly reports");
     cmd->callback([args, &result]() { result.exitCode = runScan(*args); });
 }
 
