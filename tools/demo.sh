@@ -21,5 +21,12 @@ $BIN/mengscan scan --json "$DEMO_DIR/broken.png" "$SHARED/corpus/qr-real/qrcode-
 echo "exit status: $?"
 set -e
 
+step "Certificate cache: generated registry data imported in one transaction, then looked up"
+$BIN/mengscan-gen-cache --out "$DEMO_DIR/gen" --seed 1
+$BIN/mengscan cache import "$DEMO_DIR/gen/cache.jsonl"
+$BIN/mengscan cache stats
+label=$(head -n 1 "$DEMO_DIR/gen/labels.jsonl" | sed 's/.*"payload":"\([^"]*\)".*/\1/')
+$BIN/mengscan cache lookup "$label"
+
 echo
 echo "demo files are in $DEMO_DIR"
