@@ -73,16 +73,23 @@ int main(int argc, char** argv) {
     app.add_option("--changes", changes, "changes in the delta");
     app.add_option("--work", work, "scratch folder (emptied)");
     app.add_option("--registry", registryBin);
+    bool reuse = false;
+    app.add_flag("--reuse", reuse, "keep the registry of an earlier run (skips the import)");
     CLI11_PARSE(app, argc, argv);
 
-    fs::remove_all(work);
-    fs::create_directories(work);
     const std::string db = work + "/registry.sqlite";
-    if (run({registryBin, "--db", db, "init"}) != 0) return 1;
+    const bool fresh = !reuse || !fs::exists(db);
+    if (fresh) {
+        fs::remove_all(work);
+        fs::create_directories(work);
+        if (run({registryBin, "--db", db, "init"}) != 0) return 1;
+    }
+    fs::remove_all(work + "/device");
+    fs::remove(work + "/port");
 
     // The data set, as the registry imports it.
     const std::string dataPath = work + "/data.jsonl";
-    {
+    if (fresh) {
         std::ofstream out(dataPath);
         for (int b = 0; b < 7; ++b) {
             char code[8];
@@ -109,8 +116,8 @@ int main(int argc, char** argv) {
         }
     }
     auto t = Clock::now();
-    if (run({registryBin, "--db", db, "import", dataPath}) != 0) return 1;
-    const double importSeconds = since(t);
+    if (fresh && run({registryBin, "--db", db, "import", dataPath}) != 0) return 1;
+    const double importSeconds = fresh ? since(t) : 0.0;
 
     const std::string portFile = work + "/port";
     const pid_t server = fork();
