@@ -185,6 +185,14 @@ private:
         stmt->bindOptional(11, field(j, "status_reason", false));
         stmt->bind(12, int64_t{itemList ? 1 : 0}).bind(13, version_).step();
         if (!stmt->ok()) throw std::runtime_error(store_.error("write certificate").message);
+        // A device that applies the snapshot (certificate, then its history) makes the newest
+        // history entry not older than status_at current; publish the same state in deltas.
+        run(store_,
+            "UPDATE certificates SET (status, status_at, status_reason) = (SELECT h.status, h.at, "
+            "h.reason FROM status_history h WHERE h.cert_no=?1 ORDER BY h.at DESC LIMIT 1) "
+            "WHERE cert_no=?1 AND EXISTS(SELECT 1 FROM status_history h WHERE h.cert_no=?1 AND "
+            "(certificates.status_at IS NULL OR h.at >= certificates.status_at))",
+            {cert}, 0, "", true);
     }
 
     void itemCode(const std::string& cert, const std::string& code) {

@@ -2,6 +2,7 @@
 // publishes a status change as one small `status` record in the delta.
 #include <doctest/doctest.h>
 
+#include "mengscan/sync/cache.hpp"
 #include "mengscan/sync/client/crypto.hpp"
 #include "mengscan/sync/client/gzip.hpp"
 #include "mengscan/sync/client/http_fetcher.hpp"
@@ -88,4 +89,34 @@ TEST_CASE("manifest is signed by the trust anchor; a status change is a one-reco
     REQUIRE(snapshot);
     CHECK(snapshot->find(R"("kind":"snapshot")") != std::string::npos);
     CHECK(snapshot->find(R"("status":"suspended","status_at")") != std::string::npos);
+}
+
+TEST_CASE("re-importing a certificate: the delta path and the snapshot path agree") {
+    RegistryUnderTest registry;
+    registry.importText(datasetJsonl(2, 1) + changesJsonl(1, 0, 0, 1));  // cert 0 suspended
+    registry.start();
+    TempDir device;
+    const auto viaDelta = (device / "a.sqlite").string();
+    REQUIRE(client::runSync(syncOptions(registry, viaDelta)));
+    registry.importText(datasetJsonl(2, 1));  // certificates again, status "valid", no time
+    auto delta = client::runSync(syncOptions(registry, viaDelta));
+    REQUIRE_MESSAGE(delta, (delta ? "" : delta.error().describe()));
+    CHECK(delta->method == "delta");
+    const auto viaSnapshot = (device / "b.sqlite").string();
+    auto snapshot = client::runSync(syncOptions(registry, viaSnapshot));
+    REQUIRE(snapshot);
+    CHECK(snapshot->method == "snapshot");
+    auto statusIn = [](const std::string& path) {
+        sync::OpenOptions open;
+        open.mode = sync::OpenMode::ReadOnly;
+        auto cache = sync::CertificateCache::open(path, open);
+        REQUIRE(cache);
+        auto cert = (*cache)->findCertificate(certNo(0));
+        REQUIRE(cert);
+        REQUIRE(cert->has_value());
+        return std::string(sync::toString((*cert)->status));
+    };
+    CHECK(statusIn(viaDelta) == "suspended");  // the newest history entry still rules
+    CHECK(statusIn(viaSnapshot) == statusIn(viaDelta));
+    CHECK(readCache(viaDelta) == readCache(viaSnapshot));
 }
