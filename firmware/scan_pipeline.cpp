@@ -4,12 +4,17 @@
 
 #include "mengscan/sync/verdict_engine.hpp"
 #include "scan_outbox.hpp"
+#include "mengscan/vision/guided_reader.hpp"
 #include "mengscan/vision/mat_adapter.hpp"
 
 namespace mengscan::firmware {
 
 ScanPipeline::ScanPipeline(ScanOptions options)
-    : options_(std::move(options)), reader_(options_.reader) {}
+    : options_(std::move(options)), reader_(options_.reader) {
+    if (options_.markTemplate) {
+        markDetector_ = std::make_unique<vision::MarkDetector>(*options_.markTemplate);
+    }
+}
 
 void ScanPipeline::process(const cv::Mat& image, FrameReport& report) const {
     const auto start = std::chrono::steady_clock::now();
@@ -19,7 +24,13 @@ void ScanPipeline::process(const cv::Mat& image, FrameReport& report) const {
     if (!gray) {
         report.error = gray.error();
     } else {
-        report.codes = reader_.read(vision::viewOf(*gray));
+        // Mark first (on colour: it helps), then codes where the mark says they are.
+        vision::MarkDetection mark;
+        if (markDetector_) {
+            mark = markDetector_->detect(image);
+            report.mark = MarkReport{mark.found, mark.score, mark.quad};
+        }
+        report.codes = vision::readCodesGuided(reader_, *gray, markDetector_ ? &mark : nullptr);
     }
     if (options_.verifier != nullptr && !report.error) verify(report);  // keep last
     if (options_.outbox != nullptr && report.verification) {

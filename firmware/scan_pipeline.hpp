@@ -2,6 +2,7 @@
 // of FrameReport; later stages (mark detection, verification) plug in here.
 #pragma once
 
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -11,6 +12,7 @@
 #include "mengscan/error.hpp"
 #include "mengscan/sync/verdict.hpp"
 #include "mengscan/vision/code_reader.hpp"
+#include "mengscan/vision/mark_detector.hpp"
 
 namespace mengscan::sync {
 class Verifier;
@@ -43,6 +45,9 @@ struct FrameReport {
 
 struct ScanOptions {
     vision::ReaderOptions reader;
+    // The mark's reference artwork; nullopt switches mark detection off (mark: null).
+    // With it, codes are read mark-guided (vision/guided_reader.hpp).
+    std::optional<vision::MarkTemplate> markTemplate;
     // Verification against the certificate cache (borrowed; nullptr: verdict stays
     // "unverified"). Runs last, after code reading and mark detection.
     sync::Verifier* verifier = nullptr;
@@ -65,6 +70,7 @@ private:
 
     ScanOptions options_;
     vision::CodeReader reader_;
+    std::unique_ptr<vision::MarkDetector> markDetector_;  // null: detection off
 };
 
 }  // namespace mengscan::firmware

@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <cmath>
-
 #include <opencv2/imgproc.hpp>
 
 #include "mengscan/vision/mat_adapter.hpp"
@@ -56,8 +55,9 @@ std::vector<DecodedCode> decodeRegion(const CodeReader& reader, const cv::Mat& g
 std::vector<Region> codeLikeRegions(const cv::Mat& gray, int maxRegions) {
     std::vector<Region> out;
     cv::Mat small, grad, bin;
-    cv::resize(gray, small, cv::Size(gray.cols / kCodeRegionDownscale, gray.rows / kCodeRegionDownscale),
-               0, 0, cv::INTER_AREA);
+    cv::resize(gray, small,
+               cv::Size(gray.cols / kCodeRegionDownscale, gray.rows / kCodeRegionDownscale), 0, 0,
+               cv::INTER_AREA);
     cv::morphologyEx(small, grad, cv::MORPH_GRADIENT, cv::Mat());
     cv::threshold(grad, bin, 0, 255, cv::THRESH_BINARY | cv::THRESH_OTSU);
     cv::morphologyEx(bin, bin, cv::MORPH_CLOSE,
@@ -125,12 +125,13 @@ std::vector<DecodedCode> readCodesGuided(const CodeReader& reader, const cv::Mat
             if (r.box.width >= 16 && r.box.height >= 16) regions.push_back(r);
         }
         if (options.codeRegions) {
-            for (const auto& r : codeLikeRegions(gray, options.maxCodeRegions)) regions.push_back(r);
+            for (const auto& r : codeLikeRegions(gray, options.maxCodeRegions))
+                regions.push_back(r);
         }
         for (const auto& r : regions) {
             std::vector<DecodedCode> codes = decodeRegion(reader, gray, r);
-            const bool anyValid =
-                std::any_of(codes.begin(), codes.end(), [](const DecodedCode& c) { return c.ok(); });
+            const bool anyValid = std::any_of(codes.begin(), codes.end(),
+                                              [](const DecodedCode& c) { return c.ok(); });
             if (anyValid) return codes;
         }
     } catch (const cv::Exception&) {

@@ -1,13 +1,12 @@
 #include "mark_colour.hpp"
 
 #include <algorithm>
-
 #include <opencv2/imgproc.hpp>
 
 namespace mengscan::vision::detail {
 namespace {
 
-constexpr int kMinSat = 60;   // below this a pixel is grey: no hue evidence
+constexpr int kMinSat = 60;  // below this a pixel is grey: no hue evidence
 constexpr int kMinVal = 35;
 constexpr int kHueSpread = 10;  // +-OpenCV hue units (20 degrees): white balance, ageing ink
 constexpr int kDownscale = 4;
@@ -59,18 +58,18 @@ std::vector<Proposal> proposeRegions(const cv::Mat& frameBgr, const ColourModel&
     std::vector<Proposal> out;
     if (!model.usable || frameBgr.channels() != 3) return out;
     cv::Mat small, hsv;
-    cv::resize(frameBgr, small, cv::Size(frameBgr.cols / kDownscale, frameBgr.rows / kDownscale),
-               0, 0, cv::INTER_AREA);
+    cv::resize(frameBgr, small, cv::Size(frameBgr.cols / kDownscale, frameBgr.rows / kDownscale), 0,
+               0, cv::INTER_AREA);
     cv::cvtColor(small, hsv, cv::COLOR_BGR2HSV);
     cv::Mat hit(small.size(), CV_8UC1);
     for (int y = 0; y < hsv.rows; ++y) {
         const auto* p = hsv.ptr<cv::Vec3b>(y);
         uint8_t* o = hit.ptr<uint8_t>(y);
         for (int x = 0; x < hsv.cols; ++x) {
-            o[x] = (p[x][1] >= kMinSat && p[x][2] >= kMinVal &&
-                    model.hueHist.at<float>(p[x][0]) > 0)
-                       ? 255
-                       : 0;
+            o[x] =
+                (p[x][1] >= kMinSat && p[x][2] >= kMinVal && model.hueHist.at<float>(p[x][0]) > 0)
+                    ? 255
+                    : 0;
         }
     }
     // Close small gaps (text knocked out of a coloured ring) so a mark is one blob.

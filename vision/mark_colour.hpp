@@ -5,18 +5,17 @@
 // colour model and the detector falls back to whole-frame features.
 #pragma once
 
-#include <vector>
-
 #include <opencv2/core.hpp>
+#include <vector>
 
 namespace mengscan::vision::detail {
 
 struct ColourModel {
     bool usable = false;
-    cv::Mat hueHist;        // CV_32F, 180 bins over OpenCV hue 0..179, 0..255
-    double extentRatio = 1; // template long side / long side of its coloured part
-    double fill = 0.5;      // share of the coloured part's box that is coloured
-    double aspect = 1;      // coloured part's box: width / height
+    cv::Mat hueHist;         // CV_32F, 180 bins over OpenCV hue 0..179, 0..255
+    double extentRatio = 1;  // template long side / long side of its coloured part
+    double fill = 0.5;       // share of the coloured part's box that is coloured
+    double aspect = 1;       // coloured part's box: width / height
 };
 
 struct Proposal {

@@ -11,7 +11,6 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
-
 #include <opencv2/calib3d.hpp>
 #include <opencv2/imgproc.hpp>
 
@@ -25,14 +24,14 @@ namespace {
 constexpr int kTemplateLargest = 128;  // template widths described: 128 / 1.2^k ...
 constexpr int kTemplateLevels = 8;     // ... down to about 36 px (and 2 sizes up)
 constexpr double kTemplateStep = 1.2;
-constexpr double kRatio = 0.82;        // Lowe ratio test
+constexpr double kRatio = 0.82;  // Lowe ratio test
 constexpr int kMaxHamming = 80;
 constexpr int kMinMatches = 8;
 constexpr int kMinInliers = 6;
 constexpr int kMaxProposals = 6;
-constexpr double kRoiMargin = 2.0;    // region side / estimated mark size
-constexpr double kRoiMarkPx = 128;    // the mark's size in the rescaled region
-constexpr double kRoiThreshold = 3.0; // RANSAC reprojection error, rescaled region px
+constexpr double kRoiMargin = 2.0;     // region side / estimated mark size
+constexpr double kRoiMarkPx = 128;     // the mark's size in the rescaled region
+constexpr double kRoiThreshold = 3.0;  // RANSAC reprojection error, rescaled region px
 
 struct LevelRange {
     double minPx, maxPx;  // mark widths (frame px) a pyramid level can see
@@ -46,13 +45,18 @@ LevelRange levelRange(int level) {
 
 cv::Mat grayOf(const cv::Mat& image) {
     cv::Mat gray;
-    if (image.channels() == 3) cv::cvtColor(image, gray, cv::COLOR_BGR2GRAY);
-    else if (image.channels() == 4) cv::cvtColor(image, gray, cv::COLOR_BGRA2GRAY);
-    else gray = image;
+    if (image.channels() == 3)
+        cv::cvtColor(image, gray, cv::COLOR_BGR2GRAY);
+    else if (image.channels() == 4)
+        cv::cvtColor(image, gray, cv::COLOR_BGRA2GRAY);
+    else
+        gray = image;
     return gray;
 }
 
-double side(const cv::Point2f& a, const cv::Point2f& b) { return cv::norm(a - b); }
+double side(const cv::Point2f& a, const cv::Point2f& b) {
+    return cv::norm(a - b);
+}
 
 // A mark under at most ~60 degrees of tilt is a convex, not mirrored, not degenerate quad.
 bool plausibleQuad(const std::vector<cv::Point2f>& q, double templateAspect, double minPx,
@@ -119,13 +123,15 @@ void MarkDetector::Impl::describeTemplate() {
     // `seenPx` px and blown up again (what a small, rescaled mark looks like).
     auto addView = [&](double target, double squeeze, double axisDeg, double seenPx) {
         const double s = target / width;
-        const cv::Point2f c(static_cast<float>(padded.cols * s / 2), static_cast<float>(padded.rows * s / 2));
+        const cv::Point2f c(static_cast<float>(padded.cols * s / 2),
+                            static_cast<float>(padded.rows * s / 2));
         const double a = axisDeg * CV_PI / 180, ca = std::cos(a), sa = std::sin(a);
         // R(-a) * diag(1, squeeze) * R(a) * s, about the centre.
         const cv::Matx22d R(ca, sa, -sa, ca), D(1, 0, 0, squeeze);
         const cv::Matx22d A = R.t() * D * R * s;
-        const cv::Matx23d M(A(0, 0), A(0, 1), c.x - (A(0, 0) * padded.cols / 2 + A(0, 1) * padded.rows / 2),
-                            A(1, 0), A(1, 1), c.y - (A(1, 0) * padded.cols / 2 + A(1, 1) * padded.rows / 2));
+        const cv::Matx23d M(A(0, 0), A(0, 1),
+                            c.x - (A(0, 0) * padded.cols / 2 + A(0, 1) * padded.rows / 2), A(1, 0),
+                            A(1, 1), c.y - (A(1, 0) * padded.cols / 2 + A(1, 1) * padded.rows / 2));
         const cv::Size size(cvRound(padded.cols * s), cvRound(padded.rows * s));
         cv::Mat view, viewMask;
         cv::warpAffine(padded, view, M, size, cv::INTER_AREA, cv::BORDER_CONSTANT, 255);
@@ -141,7 +147,8 @@ void MarkDetector::Impl::describeTemplate() {
         for (const auto& p : f.points) {
             const cv::Point2d q(inv(0, 0) * p.x + inv(0, 1) * p.y + inv(0, 2),
                                 inv(1, 0) * p.x + inv(1, 1) * p.y + inv(1, 2));
-            templateFeatures.points.emplace_back(static_cast<float>(q.x - pad), static_cast<float>(q.y - pad));
+            templateFeatures.points.emplace_back(static_cast<float>(q.x - pad),
+                                                 static_cast<float>(q.y - pad));
         }
         if (!f.descriptors.empty()) descriptors.push_back(f.descriptors);
     };
@@ -174,8 +181,12 @@ MarkDetector::MarkDetector(MarkTemplate markTemplate, MarkDetectorOptions option
 MarkDetector::~MarkDetector() = default;
 MarkDetector::MarkDetector(MarkDetector&&) noexcept = default;
 MarkDetector& MarkDetector::operator=(MarkDetector&&) noexcept = default;
-const MarkTemplate& MarkDetector::markTemplate() const { return impl_->tmpl; }
-const MarkDetectorOptions& MarkDetector::options() const { return impl_->options; }
+const MarkTemplate& MarkDetector::markTemplate() const {
+    return impl_->tmpl;
+}
+const MarkDetectorOptions& MarkDetector::options() const {
+    return impl_->options;
+}
 
 MarkDetection MarkDetector::detect(const cv::Mat& bgrOrGray) const {
     const auto start = std::chrono::steady_clock::now();
@@ -240,8 +251,7 @@ cv::Mat MarkDetector::Impl::match(const detail::FeatureSet& frame, double thresh
 }
 
 void MarkDetector::Impl::consider(const cv::Mat& H, int inliers,
-                                  const std::vector<cv::Mat>& pyramid,
-                                  MarkDetection& best) const {
+                                  const std::vector<cv::Mat>& pyramid, MarkDetection& best) const {
     ++best.candidates;
     if (H.empty() || inliers < kMinInliers) {
         if (best.score == 0 && inliers >= best.inliers) {
@@ -318,8 +328,9 @@ MarkDetection MarkDetector::Impl::run(const cv::Mat& image) const {
     for (int level = static_cast<int>(pyramid.size()) - 1; level >= 0; --level) {
         const LevelRange range = levelRange(level);
         if (range.maxPx < options.minMarkPx || range.minPx > options.maxMarkPx) continue;
-        const detail::FeatureSet frame = detail::describe(
-            pyramid[static_cast<size_t>(level)], detail::FeatureParams{}, static_cast<float>(1 << level));
+        const detail::FeatureSet frame =
+            detail::describe(pyramid[static_cast<size_t>(level)], detail::FeatureParams{},
+                             static_cast<float>(1 << level));
         int inliers = 0;
         const cv::Mat H = match(frame, 2.5 * (1 << level), &inliers);
         consider(H, inliers, pyramid, best);

@@ -10,8 +10,8 @@ FeatureSet describe(const cv::Mat& gray, const FeatureParams& params, float toOu
     if (gray.cols < 40 || gray.rows < 40) return out;
     // nlevels = 1: the caller builds the scale pyramid; ORB only finds and describes.
     // Large nfeatures: the grid below does the selection, not ORB's global ranking.
-    auto orb = cv::ORB::create(100000, 1.2f, 1, 15, 0, 2, cv::ORB::HARRIS_SCORE, 31,
-                               params.fastThreshold);
+    auto orb =
+        cv::ORB::create(100000, 1.2f, 1, 15, 0, 2, cv::ORB::HARRIS_SCORE, 31, params.fastThreshold);
     std::vector<cv::KeyPoint> all;
     orb->detect(gray, all, mask);
     if (all.empty()) return out;
@@ -27,10 +27,9 @@ FeatureSet describe(const cv::Mat& gray, const FeatureParams& params, float toOu
     std::vector<cv::KeyPoint> kept;
     for (auto& cell : cells) {
         const size_t n = std::min(cell.size(), static_cast<size_t>(params.perCell));
-        std::partial_sort(cell.begin(), cell.begin() + static_cast<long>(n), cell.end(),
-                          [](const cv::KeyPoint& a, const cv::KeyPoint& b) {
-                              return a.response > b.response;
-                          });
+        std::partial_sort(
+            cell.begin(), cell.begin() + static_cast<long>(n), cell.end(),
+            [](const cv::KeyPoint& a, const cv::KeyPoint& b) { return a.response > b.response; });
         kept.insert(kept.end(), cell.begin(), cell.begin() + static_cast<long>(n));
     }
     if (static_cast<int>(kept.size()) > params.maxFeatures) {

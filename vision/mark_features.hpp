@@ -3,10 +3,9 @@
 // gets almost none; here each grid cell keeps its own best few.
 #pragma once
 
-#include <vector>
-
 #include <opencv2/core.hpp>
 #include <opencv2/features2d.hpp>
+#include <vector>
 
 namespace mengscan::vision::detail {
 

@@ -2,7 +2,6 @@
 // alpha (preferred) or an opaque image whose uniform border colour is taken as "not mark".
 #include <algorithm>
 #include <filesystem>
-
 #include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
 
@@ -40,7 +39,8 @@ cv::Mat maskFromBorder(const cv::Mat& bgr) {
     cv::Mat padded;
     cv::copyMakeBorder(like, padded, 1, 1, 1, 1, cv::BORDER_CONSTANT, 255);
     cv::Mat ffMask = cv::Mat::zeros(padded.rows + 2, padded.cols + 2, CV_8UC1);
-    cv::floodFill(padded, ffMask, cv::Point(0, 0), 128, nullptr, 0, 0, 4 | cv::FLOODFILL_FIXED_RANGE);
+    cv::floodFill(padded, ffMask, cv::Point(0, 0), 128, nullptr, 0, 0,
+                  4 | cv::FLOODFILL_FIXED_RANGE);
     cv::Mat background = padded(cv::Rect(1, 1, bgr.cols, bgr.rows)) == 128;
     cv::Mat mask;
     cv::bitwise_not(background, mask);
@@ -67,8 +67,12 @@ Expected<MarkTemplate> makeMarkTemplate(const cv::Mat& image, const std::string&
                 t.bgr.setTo(cv::Scalar(255, 255, 255), ~mask);
                 break;
             }
-            case 3: t.bgr = image.clone(); break;
-            case 1: cv::cvtColor(image, t.bgr, cv::COLOR_GRAY2BGR); break;
+            case 3:
+                t.bgr = image.clone();
+                break;
+            case 1:
+                cv::cvtColor(image, t.bgr, cv::COLOR_GRAY2BGR);
+                break;
             default:
                 return makeUnexpected(ErrorCategory::Image, "bad_template",
                                       "mark template " + name + " has an unsupported layout");
@@ -86,6 +90,10 @@ Expected<MarkTemplate> makeMarkTemplate(const cv::Mat& image, const std::string&
         return makeUnexpected(ErrorCategory::Image, "bad_template",
                               "mark template " + name + ": " + e.what());
     }
+}
+
+std::string bundledMarkTemplatePath() {
+    return std::string(MENGSCAN_SOURCE_ROOT) + "/assets/mark/meng-mark.png";
 }
 
 Expected<MarkTemplate> loadMarkTemplate(const std::string& path) {

@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <cmath>
-
 #include <opencv2/imgproc.hpp>
 
 namespace mengscan::vision::detail {
@@ -73,14 +72,14 @@ VerifyModel makeVerifyModel(const MarkTemplate& t) {
 double verifyCandidate(const std::vector<cv::Mat>& pyramid, const cv::Matx33d& templateToFrame,
                        const VerifyModel& model) {
     // Patch scale: frame px per canonical px, from the mapped width of the template.
-    const cv::Matx33d canonToTemplate(1 / model.fromTemplate, 0, 0, 0, 1 / model.fromTemplate, 0,
-                                      0, 0, 1);
+    const cv::Matx33d canonToTemplate(1 / model.fromTemplate, 0, 0, 0, 1 / model.fromTemplate, 0, 0,
+                                      0, 1);
     const cv::Matx33d canonToFrame = templateToFrame * canonToTemplate;
-    std::vector<cv::Point2f> corners = {{0, 0},
-                                        {static_cast<float>(model.size.width), 0},
-                                        {static_cast<float>(model.size.width),
-                                         static_cast<float>(model.size.height)},
-                                        {0, static_cast<float>(model.size.height)}};
+    std::vector<cv::Point2f> corners = {
+        {0, 0},
+        {static_cast<float>(model.size.width), 0},
+        {static_cast<float>(model.size.width), static_cast<float>(model.size.height)},
+        {0, static_cast<float>(model.size.height)}};
     std::vector<cv::Point2f> mapped;
     cv::perspectiveTransform(corners, mapped, cv::Mat(canonToFrame));
     const double frameWidth =

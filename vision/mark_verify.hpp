@@ -11,11 +11,11 @@
 namespace mengscan::vision::detail {
 
 struct VerifyModel {
-    cv::Size size;       // canonical patch size
-    double fromTemplate; // canonical px per template px
-    cv::Mat gray;        // CV_32F, blurred template in canonical size
-    cv::Mat mask;        // CV_8U, 255 inside the artwork (slightly eroded)
-    cv::Mat grid;        // CV_32S, block index per pixel (-1 outside mask), for robust NCC
+    cv::Size size;        // canonical patch size
+    double fromTemplate;  // canonical px per template px
+    cv::Mat gray;         // CV_32F, blurred template in canonical size
+    cv::Mat mask;         // CV_8U, 255 inside the artwork (slightly eroded)
+    cv::Mat grid;         // CV_32S, block index per pixel (-1 outside mask), for robust NCC
     int blocks = 0;
 };
 

@@ -1,6 +1,7 @@
 // `mengscan scan [--json] [--formats LIST] [--every N] [--cache PATH] PATH...`
 #include <unistd.h>
 
+#include <cstdlib>
 #include <filesystem>
 #include <iostream>
 #include <memory>
@@ -11,6 +12,7 @@
 #include "commands.hpp"
 #include "mengscan/platform/clock.hpp"
 #include "mengscan/platform/frame_source.hpp"
+#include "mengscan/platform/paths.hpp"
 #include "mengscan/sync/cache.hpp"
 #include "mengscan/sync/cache_scan_log.hpp"
 #include "mengscan/sync/verdict_engine.hpp"
@@ -24,6 +26,8 @@ struct ScanArgs {
     std::string formats = "QRCode,MicroQRCode,DataMatrix,Code128,EAN13";
     int every = 1;
     bool noEnhance = false;
+    std::string markTemplate;  // empty: markTemplatePath() decides
+    bool noMark = false;
     std::string cachePath;  // empty: no verification, verdict "unverified"
     std::string session;
     bool recordScans = false;
@@ -58,6 +62,17 @@ Status openVerification(const ScanArgs& args, Verification& v) {
     return {};
 }
 
+// --mark-template, else $MENGSCAN_MARK_TEMPLATE, else <data dir>/mark/meng-mark.png when
+// installed there, else the stand-in in the source tree the binary was built from.
+std::string markTemplatePath(const ScanArgs& args) {
+    if (!args.markTemplate.empty()) return args.markTemplate;
+    if (const char* env = std::getenv("MENGSCAN_MARK_TEMPLATE"); env && *env) return env;
+    const std::string installed = platform::dataDirectory() + "/mark/meng-mark.png";
+    std::error_code ec;
+    if (std::filesystem::is_regular_file(installed, ec)) return installed;
+    return vision::bundledMarkTemplatePath();
+}
+
 int runScan(const ScanArgs& args) {
     auto formats = vision::parseFormats(args.formats);
     if (!formats) {
@@ -67,6 +82,15 @@ int runScan(const ScanArgs& args) {
     ScanOptions options;
     options.reader.formats = *formats;
     options.reader.enhance = !args.noEnhance;
+    if (!args.noMark) {
+        auto markTemplate = vision::loadMarkTemplate(markTemplatePath(args));
+        if (!markTemplate) {
+            std::cerr << "mengscan scan: " << markTemplate.error().message
+                      << " (give --mark-template FILE, or --no-mark)\n";
+            return kExitUsage;
+        }
+        options.markTemplate = std::move(*markTemplate);
+    }
     Verification verification;
     if (!args.cachePath.empty()) {
         if (auto opened = openVerification(args, verification); !opened) {
@@ -144,6 +168,9 @@ void registerScanCommand(CLI::App& app, CommandResult& result) {
     cmd->add_flag("--no-reports", args->noReports,
                   "with --cache: do not queue anomaly reports (docs/reports.md)");
     cmd->add_option("--location", args->location, "location text put into anomaly reports");
+    cmd->add_option("--mark-template", args->markTemplate,
+                    "the mark's reference artwork (PNG with alpha; default: see docs/cli.md)");
+    cmd->add_flag("--no-mark", args->noMark, "no mark detection (\"mark\": null)");
     cmd->callback([args, &result]() { result.exitCode = runScan(*args); });
 }
 

@@ -1,16 +1,16 @@
 // MarkDetector on rendered scenes: the emblem warped into real background photos
 // (tests/vision/mark_scene), through the real detector. Seeds are fixed, so the counts
 // below are reproducible; floors leave room for a miss or two, never for look-alikes.
+#include "mengscan/vision/mark_detector.hpp"
+
 #include <doctest/doctest.h>
 
 #include <cmath>
 #include <filesystem>
-
 #include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
 
 #include "common/test_support.hpp"
-#include "mengscan/vision/mark_detector.hpp"
 #include "vision/mark_scene.hpp"
 
 namespace fs = std::filesystem;
@@ -18,7 +18,9 @@ using namespace mengscan;
 
 namespace {
 
-fs::path markDir() { return test::sourceRoot() / "assets" / "mark"; }
+fs::path markDir() {
+    return test::sourceRoot() / "assets" / "mark";
+}
 
 cv::Mat artwork(const std::string& name) {
     cv::Mat m = cv::imread((markDir() / name).string(), cv::IMREAD_UNCHANGED);
@@ -39,21 +41,21 @@ double quadError(const vision::Quad& got, const std::array<cv::Point2f, 4>& trut
     cv::Mat alpha;
     cv::extractChannel(art, alpha, 3);
     const cv::Rect box = cv::boundingRect(alpha >= 128);
-    const std::vector<cv::Point2f> full = {{0, 0},
-                                           {float(art.cols), 0},
-                                           {float(art.cols), float(art.rows)},
-                                           {0, float(art.rows)}};
-    const cv::Mat H = cv::getPerspectiveTransform(full, std::vector<cv::Point2f>(truth.begin(), truth.end()));
+    const std::vector<cv::Point2f> full = {
+        {0, 0}, {float(art.cols), 0}, {float(art.cols), float(art.rows)}, {0, float(art.rows)}};
+    const cv::Mat H =
+        cv::getPerspectiveTransform(full, std::vector<cv::Point2f>(truth.begin(), truth.end()));
     std::vector<cv::Point2f> cropped = {{float(box.x), float(box.y)},
                                         {float(box.x + tmpl.bgr.cols), float(box.y)},
-                                        {float(box.x + tmpl.bgr.cols), float(box.y + tmpl.bgr.rows)},
+                                        {float(box.x + tmpl.bgr.cols),
+                                         float(box.y + tmpl.bgr.rows)},
                                         {float(box.x), float(box.y + tmpl.bgr.rows)}},
-                            expected;
+                             expected;
     cv::perspectiveTransform(cropped, expected, H);
     double worst = 0;
     for (size_t i = 0; i < 4; ++i) {
         worst = std::max(worst, static_cast<double>(std::hypot(got[i].x - expected[i].x,
-                                                                  got[i].y - expected[i].y)));
+                                                               got[i].y - expected[i].y)));
     }
     return worst / markPx;
 }
@@ -66,7 +68,8 @@ Tally runScenes(const vision::MarkDetector& detector, const cv::Mat& art, uint32
                 int count, int minPx, int maxPx, bool oneColour = false) {
     Tally t;
     for (int i = 0; i < count; ++i) {
-        test::MarkScene scene = test::randomScene(firstSeed + static_cast<uint32_t>(i), minPx, maxPx);
+        test::MarkScene scene =
+            test::randomScene(firstSeed + static_cast<uint32_t>(i), minPx, maxPx);
         scene.oneColour = oneColour;
         std::array<cv::Point2f, 4> truth;
         const cv::Mat frame = test::renderMarkScene(test::backgroundPhoto(i), art, scene, &truth);
@@ -76,7 +79,8 @@ Tally runScenes(const vision::MarkDetector& detector, const cv::Mat& art, uint32
         ++t.found;
         CHECK(d.score >= detector.options().minScore);
         CHECK(d.score <= 1.0);
-        if (quadError(d.quad, truth, scene.markPx, art, detector.markTemplate()) < 0.12) ++t.located;
+        if (quadError(d.quad, truth, scene.markPx, art, detector.markTemplate()) < 0.12)
+            ++t.located;
     }
     return t;
 }
@@ -161,8 +165,8 @@ TEST_CASE("mark detector: look-alikes and plain backgrounds do not pass") {
         REQUIRE(art.type() == CV_8UC4);
         const Tally t = runScenes(detector, art, 400, 12, 60, 400);
         scenes += t.scenes;
-        CHECK_MESSAGE(t.found == 0, entry.path().filename() << " passed as the mark " << t.found
-                                                            << " times");
+        CHECK_MESSAGE(t.found == 0, entry.path().filename()
+                                        << " passed as the mark " << t.found << " times");
     }
     CHECK(scenes >= 5 * 12);
     // The swap-test emblem is a look-alike for the stand-in's detector, too.

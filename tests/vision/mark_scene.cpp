@@ -2,20 +2,20 @@
 
 #include <cmath>
 #include <filesystem>
-#include <random>
-#include <vector>
-
 #include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
+#include <random>
+#include <vector>
 
 namespace mengscan::test {
 namespace {
 
 constexpr double kPi = 3.14159265358979323846;
 
-const char* const kPhotos[] = {"fruits.jpg", "home.jpg", "building.jpg", "baboon.jpg",
-                               "board.jpg",  "aero3.jpg", "leuvenA.jpg",  "messi5.jpg",
-                               "orange.jpg", "apple.jpg", "graf1.png",    "starry_night.jpg", "box_in_scene.png", "stuff.jpg", "smarties.png", "butterfly.jpg"};
+const char* const kPhotos[] = {"fruits.jpg",       "home.jpg",  "building.jpg", "baboon.jpg",
+                               "board.jpg",        "aero3.jpg", "leuvenA.jpg",  "messi5.jpg",
+                               "orange.jpg",       "apple.jpg", "graf1.png",    "starry_night.jpg",
+                               "box_in_scene.png", "stuff.jpg", "smarties.png", "butterfly.jpg"};
 
 cv::Mat coverFrame(const cv::Mat& photo) {
     // Scale to cover 1280x720, then centre-crop.
@@ -42,8 +42,8 @@ cv::Mat backgroundPhoto(int i) {
     return photos[static_cast<size_t>(i) % photos.size()].clone();
 }
 
-cv::Mat renderMarkScene(const cv::Mat& background, const cv::Mat& artworkBgra,
-                        const MarkScene& sc, std::array<cv::Point2f, 4>* quadOut) {
+cv::Mat renderMarkScene(const cv::Mat& background, const cv::Mat& artworkBgra, const MarkScene& sc,
+                        std::array<cv::Point2f, 4>* quadOut) {
     std::mt19937 rng(sc.seed);
     cv::Mat frame = background.empty()
                         ? cv::Mat(kSceneHeight, kSceneWidth, CV_8UC3, cv::Scalar(128, 128, 128))
@@ -75,11 +75,14 @@ cv::Mat renderMarkScene(const cv::Mat& background, const cv::Mat& artworkBgra,
         v = v * std::cos(t);
         px = u * std::cos(ta) - v * std::sin(ta);
         py = u * std::sin(ta) + v * std::cos(ta);
-        const double rx = px * std::cos(r) - py * std::sin(r), ry = px * std::sin(r) + py * std::cos(r);
+        const double rx = px * std::cos(r) - py * std::sin(r),
+                     ry = px * std::sin(r) + py * std::cos(r);
         const double k = f / (f + pz);
-        return cv::Point2f(static_cast<float>(sc.centre.x + rx * k), static_cast<float>(sc.centre.y + ry * k));
+        return cv::Point2f(static_cast<float>(sc.centre.x + rx * k),
+                           static_cast<float>(sc.centre.y + ry * k));
     };
-    const std::vector<cv::Point2f> src = {{0, 0}, {float(w), 0}, {float(w), float(h)}, {0, float(h)}};
+    const std::vector<cv::Point2f> src = {
+        {0, 0}, {float(w), 0}, {float(w), float(h)}, {0, float(h)}};
     std::vector<cv::Point2f> dst;
     for (const auto& p : src) dst.push_back(project(p.x, p.y));
     if (quadOut) std::copy(dst.begin(), dst.end(), quadOut->begin());
@@ -112,7 +115,8 @@ cv::Mat renderMarkScene(const cv::Mat& background, const cv::Mat& artworkBgra,
         for (int x = 0; x < frame.cols; ++x) {
             if (!a[x]) continue;
             const float k = a[x] / 255.0f;
-            for (int i = 0; i < 3; ++i) o[x][i] = cv::saturate_cast<uint8_t>(c[x][i] * k + o[x][i] * (1 - k));
+            for (int i = 0; i < 3; ++i)
+                o[x][i] = cv::saturate_cast<uint8_t>(c[x][i] * k + o[x][i] * (1 - k));
         }
     }
     cv::Mat f32;
@@ -151,7 +155,9 @@ cv::Mat renderMarkScene(const cv::Mat& background, const cv::Mat& artworkBgra,
 
 MarkScene randomScene(uint32_t seed, int minPx, int maxPx) {
     std::mt19937 rng(seed);
-    auto uni = [&](double a, double b) { return std::uniform_real_distribution<double>(a, b)(rng); };
+    auto uni = [&](double a, double b) {
+        return std::uniform_real_distribution<double>(a, b)(rng);
+    };
     MarkScene sc;
     sc.seed = seed;
     // Log-uniform size: as many small marks as large ones.
@@ -167,9 +173,12 @@ MarkScene randomScene(uint32_t seed, int minPx, int maxPx) {
     sc.jpegQuality = uni(0, 1) < 0.5 ? 0 : static_cast<int>(uni(40, 95));
     sc.glare = uni(0, 1) < 0.25 ? uni(0.3, 0.8) : 0;
     const double c = uni(0, 1);
-    if (c < 0.2) sc.cast = {0.8, 0.95, 1.15};       // warm
-    else if (c < 0.4) sc.cast = {1.15, 1.0, 0.85};  // cold
-    else sc.cast = cv::Scalar::all(uni(0.7, 1.1));  // brightness
+    if (c < 0.2)
+        sc.cast = {0.8, 0.95, 1.15};  // warm
+    else if (c < 0.4)
+        sc.cast = {1.15, 1.0, 0.85};  // cold
+    else
+        sc.cast = cv::Scalar::all(uni(0.7, 1.1));  // brightness
     sc.onWhiteLabel = uni(0, 1) < 0.7;
     return sc;
 }

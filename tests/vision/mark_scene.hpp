@@ -5,25 +5,24 @@
 
 #include <array>
 #include <cstdint>
-#include <string>
-
 #include <opencv2/core.hpp>
+#include <string>
 
 namespace mengscan::test {
 
 struct MarkScene {
-    int markPx = 120;         // width of the mark's longer side, frame px (before tilt)
-    double rotationDeg = 0;   // in-plane rotation
-    double tiltDeg = 0;       // out-of-plane tilt (perspective)
-    double tiltAxisDeg = 0;   // direction of the tilt axis
+    int markPx = 120;        // width of the mark's longer side, frame px (before tilt)
+    double rotationDeg = 0;  // in-plane rotation
+    double tiltDeg = 0;      // out-of-plane tilt (perspective)
+    double tiltAxisDeg = 0;  // direction of the tilt axis
     cv::Point2f centre{640, 360};
     double blurSigma = 0;
     double noiseSigma = 0;
-    int jpegQuality = 0;      // 0 = no JPEG round trip
-    double glare = 0;         // 0..1 strength of a bright spot over part of the mark
-    cv::Scalar cast{1, 1, 1}; // per-channel gain (BGR): warm/cold light
-    bool oneColour = false;   // print the artwork in black ink only
-    bool onWhiteLabel = true; // a white label around the mark (else straight on the photo)
+    int jpegQuality = 0;       // 0 = no JPEG round trip
+    double glare = 0;          // 0..1 strength of a bright spot over part of the mark
+    cv::Scalar cast{1, 1, 1};  // per-channel gain (BGR): warm/cold light
+    bool oneColour = false;    // print the artwork in black ink only
+    bool onWhiteLabel = true;  // a white label around the mark (else straight on the photo)
     uint32_t seed = 1;
 };
 

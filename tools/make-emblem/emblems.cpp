@@ -36,16 +36,22 @@ cv::Mat mengMark(const Fonts& f, int size) {
     p.ring(c, R * 0.64, R * 0.02, kMengGreen);
     p.arcText(f.sansBold, "内蒙古优质农畜产品", c, R * 0.815, R * 0.16, 150, false, kWhite);
     p.arcText(f.sansBold, "MENG MARK", c, R * 0.815, R * 0.15, 72, true, kWhite);
-    p.star({c.x + R * 0.815 * std::sin(112 * kPi / 180), c.y - R * 0.815 * std::cos(112 * kPi / 180)},
-           R * 0.06, 0, kWhite);
-    p.star({c.x + R * 0.815 * std::sin(248 * kPi / 180), c.y - R * 0.815 * std::cos(248 * kPi / 180)},
-           R * 0.06, 0, kWhite);
+    p.star(
+        {c.x + R * 0.815 * std::sin(112 * kPi / 180), c.y - R * 0.815 * std::cos(112 * kPi / 180)},
+        R * 0.06, 0, kWhite);
+    p.star(
+        {c.x + R * 0.815 * std::sin(248 * kPi / 180), c.y - R * 0.815 * std::cos(248 * kPi / 180)},
+        R * 0.06, 0, kWhite);
     p.glyph(f.serifBold, U'蒙', {c.x, c.y - R * 0.03}, R * 0.78, 0, kMengGreen);
     // A grassland line under the character.
-    p.polygon({{c.x - R * 0.42, c.y + R * 0.47}, {c.x - R * 0.1, c.y + R * 0.40},
-               {c.x + R * 0.2, c.y + R * 0.45}, {c.x + R * 0.42, c.y + R * 0.39},
-               {c.x + R * 0.40, c.y + R * 0.44}, {c.x + R * 0.2, c.y + R * 0.50},
-               {c.x - R * 0.1, c.y + R * 0.45}, {c.x - R * 0.40, c.y + R * 0.52}},
+    p.polygon({{c.x - R * 0.42, c.y + R * 0.47},
+               {c.x - R * 0.1, c.y + R * 0.40},
+               {c.x + R * 0.2, c.y + R * 0.45},
+               {c.x + R * 0.42, c.y + R * 0.39},
+               {c.x + R * 0.40, c.y + R * 0.44},
+               {c.x + R * 0.2, c.y + R * 0.50},
+               {c.x - R * 0.1, c.y + R * 0.45},
+               {c.x - R * 0.40, c.y + R * 0.52}},
               kMengGreen);
     return p.result();
 }
@@ -105,8 +111,10 @@ cv::Mat squareChop(const Fonts& f, int size) {
     p.roundedRect({c.x - R, c.y - R, 2 * R, 2 * R}, R * 0.08, kSealRed);
     const std::u32string chars = U"品质保证";
     // Traditional reading order: right column top-down, then the left column.
-    const cv::Point2d cells[4] = {{c.x + R * 0.45, c.y - R * 0.45}, {c.x + R * 0.45, c.y + R * 0.45},
-                                  {c.x - R * 0.45, c.y - R * 0.45}, {c.x - R * 0.45, c.y + R * 0.45}};
+    const cv::Point2d cells[4] = {{c.x + R * 0.45, c.y - R * 0.45},
+                                  {c.x + R * 0.45, c.y + R * 0.45},
+                                  {c.x - R * 0.45, c.y - R * 0.45},
+                                  {c.x - R * 0.45, c.y + R * 0.45}};
     for (int i = 0; i < 4; ++i) p.glyph(f.serifBold, chars[i], cells[i], R * 0.78, 0, kWhite);
     return p.result();
 }

@@ -2,19 +2,18 @@
 // swap test, and look-alikes that the detector must reject.
 #pragma once
 
+#include <opencv2/core/mat.hpp>
 #include <string>
 #include <vector>
-
-#include <opencv2/core/mat.hpp>
 
 #include "glyph_renderer.hpp"
 
 namespace mengscan::tools {
 
 struct Fonts {
-    GlyphRenderer serifBold;   // the mark's character
-    GlyphRenderer sansBold;    // ring text
-    GlyphRenderer sansRegular; // "another font" for the bare-character look-alike
+    GlyphRenderer serifBold;    // the mark's character
+    GlyphRenderer sansBold;     // ring text
+    GlyphRenderer sansRegular;  // "another font" for the bare-character look-alike
 };
 
 struct Artwork {

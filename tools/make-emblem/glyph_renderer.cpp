@@ -81,7 +81,8 @@ std::u32string decodeUtf8(const std::string& text) {
             continue;
         }
         char32_t cp = len == 1 ? c : c & (0x7f >> len);
-        for (int k = 1; k < len; ++k) cp = (cp << 6) | (static_cast<unsigned char>(text[i + k]) & 0x3f);
+        for (int k = 1; k < len; ++k)
+            cp = (cp << 6) | (static_cast<unsigned char>(text[i + k]) & 0x3f);
         out += cp;
         i += static_cast<size_t>(len);
     }

@@ -1,10 +1,9 @@
 // make-emblem: regenerates the stand-in mark, the swap-test emblem and the look-alike
 // negatives under assets/mark/ (PNG with alpha). Deterministic: same fonts, same pixels.
 //   mengscan-make-emblem [--out DIR] [--font-dir DIR] [--size PX]
+#include <CLI/CLI.hpp>
 #include <filesystem>
 #include <iostream>
-
-#include <CLI/CLI.hpp>
 #include <opencv2/imgcodecs.hpp>
 
 #include "emblems.hpp"

@@ -1,7 +1,6 @@
 #include "painter.hpp"
 
 #include <cmath>
-
 #include <opencv2/imgproc.hpp>
 
 namespace mengscan::tools {
@@ -96,7 +95,8 @@ void Painter::glyph(const GlyphRenderer& font, char32_t cp, cv::Point2d centre, 
     const double s = height * kSuper / g->rows;
     cv::Mat m = (cv::Mat_<double>(2, 3) << 1, 0, 0, 0, 1, 0);
     // Map glyph centre to the target centre with rotation (clockwise on screen) and scale.
-    cv::Mat rot = cv::getRotationMatrix2D(cv::Point2f(g->cols / 2.0f, g->rows / 2.0f), -angleDeg, s);
+    cv::Mat rot =
+        cv::getRotationMatrix2D(cv::Point2f(g->cols / 2.0f, g->rows / 2.0f), -angleDeg, s);
     rot.at<double>(0, 2) += centre.x * kSuper - g->cols / 2.0;
     rot.at<double>(1, 2) += centre.y * kSuper - g->rows / 2.0;
     cv::Mat cov;

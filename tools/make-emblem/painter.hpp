@@ -2,10 +2,9 @@
 // coverage masks in one colour each, drawn at 2x and downsampled for clean edges.
 #pragma once
 
+#include <opencv2/core.hpp>
 #include <string>
 #include <vector>
-
-#include <opencv2/core.hpp>
 
 #include "glyph_renderer.hpp"
 

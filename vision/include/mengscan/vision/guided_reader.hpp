@@ -3,9 +3,8 @@
 // to the whole frame only when those found nothing. Stops at the first valid symbol(s).
 #pragma once
 
-#include <vector>
-
 #include <opencv2/core/mat.hpp>
+#include <vector>
 
 #include "mengscan/vision/code_reader.hpp"
 #include "mengscan/vision/mark_detector.hpp"
@@ -13,10 +12,10 @@
 namespace mengscan::vision {
 
 struct GuidedReadOptions {
-    bool markRegion = true;    // the neighbourhood of a found mark
-    bool codeRegions = true;   // dense high-contrast blobs that look like 2D codes
+    bool markRegion = true;   // the neighbourhood of a found mark
+    bool codeRegions = true;  // dense high-contrast blobs that look like 2D codes
     int maxCodeRegions = 3;
-    bool wholeFrame = true;    // last resort: the full multi-pass reader on the frame
+    bool wholeFrame = true;  // last resort: the full multi-pass reader on the frame
 };
 
 // gray: CV_8UC1 frame. mark: the detector's result for the same frame (may be null or

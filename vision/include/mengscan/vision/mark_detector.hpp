@@ -4,9 +4,8 @@
 #pragma once
 
 #include <memory>
-#include <string>
-
 #include <opencv2/core/mat.hpp>
+#include <string>
 
 #include "mengscan/expected.hpp"
 #include "mengscan/vision/code_reader.hpp"  // Quad, PointF
@@ -23,7 +22,10 @@ struct MarkTemplate {
 
 // Reads a PNG/JPEG/... (alpha honoured) and crops it to the artwork's bounding box.
 Expected<MarkTemplate> loadMarkTemplate(const std::string& path);
-// Same from pixels already in memory (CV_8UC3 BGR or CV_8UC4 BGRA or CV_8UC1).
+// The stand-in shipped in the source tree this library was built from
+// (<source>/assets/mark/meng-mark.png); callers prefer a configured or installed file.
+std::string bundledMarkTemplatePath();
+// Same as loadMarkTemplate from pixels already in memory (CV_8UC3 BGR or CV_8UC4 BGRA or CV_8UC1).
 Expected<MarkTemplate> makeMarkTemplate(const cv::Mat& image, const std::string& name);
 
 struct MarkDetectorOptions {
@@ -40,9 +42,9 @@ struct MarkDetection {
     double score = 0.0;  // 0..1, the verification score of the best candidate
     Quad quad{};         // template corners (TL, TR, BR, BL) mapped into the frame
     // Debug / tuning.
-    int inliers = 0;          // feature matches consistent with the homography
-    int candidates = 0;       // candidate regions or hypotheses examined
-    std::string rejectedBy;   // stage that rejected the best candidate ("" when found)
+    int inliers = 0;         // feature matches consistent with the homography
+    int candidates = 0;      // candidate regions or hypotheses examined
+    std::string rejectedBy;  // stage that rejected the best candidate ("" when found)
     double elapsedMs = 0.0;
 };
 
