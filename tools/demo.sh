@@ -28,5 +28,23 @@ $BIN/mengscan cache stats
 label=$(head -n 1 "$DEMO_DIR/gen/labels.jsonl" | sed 's/.*"payload":"\([^"]*\)".*/\1/')
 $BIN/mengscan cache lookup "$label"
 
+step "Sync: the reference registry on loopback publishes signed versions; the device syncs"
+REG_DIR="$DEMO_DIR/registry"; REG="$REG_DIR/registry.sqlite"; mkdir -p "$REG_DIR"
+$BIN/mengscan-registry --db "$REG" init
+$BIN/mengscan-registry --db "$REG" import "$DEMO_DIR/gen/cache.jsonl"
+$BIN/mengscan-registry --db "$REG" serve --listen 127.0.0.1:0 --plain-http --quiet \
+  --port-file "$REG_DIR/port" > "$REG_DIR/serve.log" 2>&1 &
+REG_PID=$!
+trap 'kill $REG_PID 2>/dev/null || true' EXIT
+for _ in $(seq 200); do [ -s "$REG_DIR/port" ] && break; sleep 0.05; done
+SYNC_ARGS=(--server "http://127.0.0.1:$(cat "$REG_DIR/port")" --cache "$DEMO_DIR/synced-cache.sqlite"
+  --trust "$REG.trust-anchor.pem" --allow-plain-http)
+$BIN/mengscan sync "${SYNC_ARGS[@]}"
+revoked=$(grep -m1 '"type":"certificate"' "$DEMO_DIR/gen/cache.jsonl" | sed 's/.*"cert_no":"\([^"]*\)".*/\1/')
+$BIN/mengscan-registry --db "$REG" cert set-status "$revoked" revoked --reason "demo: revoked upstream"
+$BIN/mengscan sync "${SYNC_ARGS[@]}"
+$BIN/mengscan sync --status --cache "$DEMO_DIR/synced-cache.sqlite"
+kill $REG_PID; wait $REG_PID 2>/dev/null || true
+
 echo
 echo "demo files are in $DEMO_DIR"
