@@ -1,0 +1,124 @@
+// mengscan-bench-mark: the mark-guided pipeline exactly as `mengscan scan` runs it
+// (MarkDetector::detect + readCodesGuided) against plain ZXing-cpp 1.4 ReadBarcodes
+// (default DecodeHints) on the same in-memory frames of a mengscan-gen-scenes set,
+// interleaved; thread CPU time and wall time; mark recall / false positives per tag.
+//
+//   mengscan-bench-mark DIR TEMPLATE [LIMIT]
+#include <ZXing/ReadBarcode.h>
+#include <time.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <fstream>
+#include <map>
+#include <nlohmann/json.hpp>
+#include <opencv2/imgcodecs.hpp>
+#include <opencv2/imgproc.hpp>
+
+#include "mengscan/vision/guided_reader.hpp"
+#include "mengscan/vision/mark_detector.hpp"
+using namespace mengscan;
+static double cpuMs() {
+    timespec t;
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t);
+    return t.tv_sec * 1e3 + t.tv_nsec / 1e6;
+}
+static double pct(std::vector<double> v, double p) {
+    std::sort(v.begin(), v.end());
+    return v[std::min(v.size() - 1, (size_t)(p * (v.size() - 1) + 0.5))];
+}
+int main(int argc, char** argv) {
+    if (argc < 3) {
+        fprintf(stderr, "usage: mengscan-bench-mark DIR TEMPLATE [LIMIT]\n");
+        return 2;
+    }
+    std::string dir = argv[1];
+    std::string tp = argv[2];
+    int limit = argc > 3 ? atoi(argv[3]) : 100000;
+    auto t = vision::loadMarkTemplate(tp);
+    if (!t) {
+        fprintf(stderr, "%s\n", t.error().message.c_str());
+        return 1;
+    }
+    vision::MarkDetector det(*t);
+    vision::CodeReader reader;
+    std::vector<double> plainCpu, oursCpu, markCpu, plainWall, oursWall;
+    int pos = 0, tpos = 0, neg = 0, fp = 0, codes = 0, plainRead = 0, oursRead = 0;
+    std::map<std::string, std::pair<int, int>> tagRecall;
+    for (int i = 0; i < limit; ++i) {
+        char name[32];
+        snprintf(name, 32, "/%05d", i);
+        std::ifstream js(dir + name + ".json");
+        if (!js) break;
+        auto j = nlohmann::json::parse(js);
+        cv::Mat img = cv::imread(dir + name + ".jpg");
+        if (img.empty()) img = cv::imread(dir + name + ".png");
+        cv::Mat gray;
+        cv::cvtColor(img, gray, cv::COLOR_BGR2GRAY);
+        std::vector<std::string> want;
+        for (auto& c : j["expected"]["code_texts"]) want.push_back(c.get<std::string>());
+        codes += want.size();
+        // plain
+        double c0 = cpuMs();
+        auto w0 = std::chrono::steady_clock::now();
+        auto res = ZXing::ReadBarcodes(
+            ZXing::ImageView(gray.data, gray.cols, gray.rows, ZXing::ImageFormat::Lum),
+            ZXing::DecodeHints());
+        plainCpu.push_back(cpuMs() - c0);
+        plainWall.push_back(
+            std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - w0)
+                .count());
+        for (auto& w : want)
+            for (auto& r : res)
+                if (r.isValid() && r.text() == w) {
+                    plainRead++;
+                    break;
+                }
+        // ours
+        c0 = cpuMs();
+        w0 = std::chrono::steady_clock::now();
+        auto d = det.detect(img);
+        double m = cpuMs() - c0;
+        cv::Mat g2;
+        cv::cvtColor(img, g2, cv::COLOR_BGR2GRAY);
+        auto ours = vision::readCodesGuided(reader, g2, &d);
+        oursCpu.push_back(cpuMs() - c0);
+        markCpu.push_back(m);
+        oursWall.push_back(
+            std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - w0)
+                .count());
+        for (auto& w : want)
+            for (auto& r : ours)
+                if (r.ok() && r.text == w) {
+                    oursRead++;
+                    break;
+                }
+        bool present = j["expected"]["mark_found"].get<bool>();
+        if (present) {
+            pos++;
+            if (d.found) tpos++;
+            for (auto& tag : j["tags"]) {
+                auto& e = tagRecall[tag.get<std::string>()];
+                e.second++;
+                if (d.found) e.first++;
+            }
+        } else {
+            neg++;
+            if (d.found) fp++;
+        }
+    }
+    int n = plainCpu.size();
+    printf("frames %d  positives %d  negatives %d\n", n, pos, neg);
+    printf("mark recall %.1f%% (%d/%d)  false positives %.2f%% (%d/%d)\n",
+           100.0 * tpos / std::max(1, pos), tpos, pos, 100.0 * fp / std::max(1, neg), fp, neg);
+    printf("codes read: plain ZXing %d/%d  ours %d/%d\n", plainRead, codes, oursRead, codes);
+    printf(
+        "thread CPU ms  plain median %.1f p95 %.1f | ours median %.1f p95 %.1f (mark median %.1f) "
+        "| ratio of medians %.2f\n",
+        pct(plainCpu, .5), pct(plainCpu, .95), pct(oursCpu, .5), pct(oursCpu, .95),
+        pct(markCpu, .5), pct(oursCpu, .5) / pct(plainCpu, .5));
+    printf("wall ms        plain median %.1f p95 %.1f | ours median %.1f p95 %.1f\n",
+           pct(plainWall, .5), pct(plainWall, .95), pct(oursWall, .5), pct(oursWall, .95));
+    for (auto& [k, v] : tagRecall) printf("  %-14s %d/%d\n", k.c_str(), v.first, v.second);
+}
