@@ -5,6 +5,7 @@
 #include <filesystem>
 #include <istream>
 #include <nlohmann/json.hpp>
+#include <set>
 
 #include "import_stream.hpp"
 #include "mengscan/sync/cache.hpp"
@@ -111,7 +112,18 @@ private:
         }
     }
 
+    // Partial files of versions no longer offered would never be resumed: drop them.
+    void pruneStaging(const Manifest& m) {
+        std::set<std::string> wanted = {m.snapshot.sha256};
+        for (const auto& d : m.deltas) wanted.insert(d.file.sha256);
+        std::error_code ec;
+        for (fs::directory_iterator it(staging_, ec), end; !ec && it != end; it.increment(ec)) {
+            if (!wanted.count(it->path().stem().string())) fs::remove(it->path(), ec);
+        }
+    }
+
     Status update(const Manifest& m, int64_t held) {
+        pruneStaging(m);
         std::optional<std::vector<DeltaEntry>> chain;
         if (held > 0) chain = m.chainFrom(held);
         uint64_t chainBytes = 0;
