@@ -91,9 +91,19 @@ void RegistryProcess::start(int port) {
 
 void RegistryProcess::stop() {
     if (pid_ <= 0) return;
+    // SIGTERM, then SIGKILL: a SIGTERM that lands before the server's accept loop starts
+    // is lost by the registry (its stop() is a no-op then), so do not wait forever.
     kill(pid_, SIGTERM);
     int status = 0;
-    waitpid(pid_, &status, 0);
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(3);
+    while (waitpid(pid_, &status, WNOHANG) == 0) {
+        if (std::chrono::steady_clock::now() > deadline) {
+            kill(pid_, SIGKILL);
+            waitpid(pid_, &status, 0);
+            break;
+        }
+        std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
     pid_ = -1;
 }
 
