@@ -44,6 +44,15 @@ revoked=$(grep -m1 '"type":"certificate"' "$DEMO_DIR/gen/cache.jsonl" | sed 's/.
 $BIN/mengscan-registry --db "$REG" cert set-status "$revoked" revoked --reason "demo: revoked upstream"
 $BIN/mengscan sync "${SYNC_ARGS[@]}"
 $BIN/mengscan sync --status --cache "$DEMO_DIR/synced-cache.sqlite"
+
+step "Reports: non-genuine verdicts are queued with evidence, then uploaded to the registry"
+TOKEN=$($BIN/mengscan-registry --db "$REG" device add demo-device-01)
+$BIN/mengscan scan --json --cache "$DEMO_DIR/synced-cache.sqlite" --location "demo bench" \
+  "$SHARED/corpus/qr-real/qrcode-1" > "$DEMO_DIR/report-scan.jsonl" || true
+$BIN/mengscan reports --status --cache "$DEMO_DIR/synced-cache.sqlite"
+$BIN/mengscan reports --upload --server "http://127.0.0.1:$(cat "$REG_DIR/port")" --token "$TOKEN" \
+  --allow-plain-http --cache "$DEMO_DIR/synced-cache.sqlite"
+$BIN/mengscan-registry --db "$REG" reports list | head -n 5
 kill $REG_PID; wait $REG_PID 2>/dev/null || true
 
 echo
