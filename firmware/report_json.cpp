@@ -94,6 +94,12 @@ std::string toText(const FrameReport& report) {
         }
         out << "\"]";
     }
+    if (report.mark) {
+        std::ostringstream score;
+        score.precision(2);
+        score << std::fixed << report.mark->score;
+        out << (report.mark->found ? " mark=found(" : " mark=none(") << score.str() << ")";
+    }
     out << " verdict=" << report.verdict;
     if (!report.reasons.empty()) {
         out << " [";

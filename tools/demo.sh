@@ -21,38 +21,54 @@ $BIN/mengscan scan --json "$DEMO_DIR/broken.png" "$SHARED/corpus/qr-real/qrcode-
 echo "exit status: $?"
 set -e
 
-step "Certificate cache: generated registry data imported in one transaction, then looked up"
-$BIN/mengscan-gen-cache --out "$DEMO_DIR/gen" --seed 1
-$BIN/mengscan cache import "$DEMO_DIR/gen/cache.jsonl"
-$BIN/mengscan cache stats
-label=$(head -n 1 "$DEMO_DIR/gen/labels.jsonl" | sed 's/.*"payload":"\([^"]*\)".*/\1/')
-$BIN/mengscan cache lookup "$label"
+step "4. The mark and its code in camera scenes (bundled generated scenes)"
+for f in 00001 00002 00003; do $BIN/mengscan scan "tests/samples/scenes-1/$f.jpg" || true; done
+$BIN/mengscan scan "tests/samples/falsepositives-scenes-1" | head -n 3 || true
 
-step "Sync: the reference registry on loopback publishes signed versions; the device syncs"
+step "5. Certificate cache: a registry export imported in one transaction, then a label looked up"
+BUNDLE=tests/samples/labels-demo
+LOCAL="$DEMO_DIR/local-cache.sqlite"
+$BIN/mengscan cache import --cache "$LOCAL" "$BUNDLE/registry.jsonl"
+$BIN/mengscan cache stats --cache "$LOCAL"
+label=$(sed 's/.*"payload":"\([^"]*\)".*/\1/' "$BUNDLE/00-genuine.label.json")
+$BIN/mengscan cache lookup --cache "$LOCAL" "$label"
+
+step "6. The reference registry on loopback (TLS), and the device syncing from it"
 REG_DIR="$DEMO_DIR/registry"; REG="$REG_DIR/registry.sqlite"; mkdir -p "$REG_DIR"
+openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 2 \
+  -keyout "$REG_DIR/tls.key" -out "$REG_DIR/tls.crt" -subj /CN=127.0.0.1 \
+  -addext subjectAltName=IP:127.0.0.1 2>/dev/null
 $BIN/mengscan-registry --db "$REG" init
-$BIN/mengscan-registry --db "$REG" import "$DEMO_DIR/gen/cache.jsonl"
-$BIN/mengscan-registry --db "$REG" serve --listen 127.0.0.1:0 --plain-http --quiet \
+$BIN/mengscan-registry --db "$REG" import "$BUNDLE/registry.jsonl"
+$BIN/mengscan-registry --db "$REG" serve --listen 127.0.0.1:0 --quiet \
+  --cert "$REG_DIR/tls.crt" --key-file "$REG_DIR/tls.key" \
   --port-file "$REG_DIR/port" > "$REG_DIR/serve.log" 2>&1 &
 REG_PID=$!
-trap 'kill $REG_PID 2>/dev/null || true' EXIT
+trap 'kill -9 $REG_PID 2>/dev/null || true' EXIT
 for _ in $(seq 200); do [ -s "$REG_DIR/port" ] && break; sleep 0.05; done
-SYNC_ARGS=(--server "http://127.0.0.1:$(cat "$REG_DIR/port")" --cache "$DEMO_DIR/synced-cache.sqlite"
-  --trust "$REG.trust-anchor.pem" --allow-plain-http)
+URL="https://127.0.0.1:$(cat "$REG_DIR/port")"
+CACHE="$DEMO_DIR/synced-cache.sqlite"
+SYNC_ARGS=(--server "$URL" --cache "$CACHE" --trust "$REG.trust-anchor.pem" --ca-file "$REG_DIR/tls.crt")
 $BIN/mengscan sync "${SYNC_ARGS[@]}"
-revoked=$(grep -m1 '"type":"certificate"' "$DEMO_DIR/gen/cache.jsonl" | sed 's/.*"cert_no":"\([^"]*\)".*/\1/')
-$BIN/mengscan-registry --db "$REG" cert set-status "$revoked" revoked --reason "demo: revoked upstream"
-$BIN/mengscan sync "${SYNC_ARGS[@]}"
-$BIN/mengscan sync --status --cache "$DEMO_DIR/synced-cache.sqlite"
 
-step "Reports: non-genuine verdicts are queued with evidence, then uploaded to the registry"
+step "7. Verdicts on the bundled labels (file name = what the label really is)"
+$BIN/mengscan scan --cache "$CACHE" --location "demo shelf 3" "$BUNDLE" || true
+
+step "8. Upstream revokes the genuine label's certificate; a delta sync; the same label again"
+genuine_cert=$(sed 's/.*"cert_no":"\([^"]*\)".*/\1/' "$BUNDLE/00-genuine.label.json")
+$BIN/mengscan-registry --db "$REG" cert set-status "$genuine_cert" revoked --reason "demo: revoked upstream"
+$BIN/mengscan sync "${SYNC_ARGS[@]}"
+$BIN/mengscan sync --status --cache "$CACHE"
+$BIN/mengscan scan --cache "$CACHE" "$BUNDLE/00-genuine.jpg" || true
+
+step "9. Anomaly reports: queued with evidence before each verdict was shown, then uploaded"
 TOKEN=$($BIN/mengscan-registry --db "$REG" device add demo-device-01)
-$BIN/mengscan scan --json --cache "$DEMO_DIR/synced-cache.sqlite" --location "demo bench" \
-  "$SHARED/corpus/qr-real/qrcode-1" > "$DEMO_DIR/report-scan.jsonl" || true
-$BIN/mengscan reports --status --cache "$DEMO_DIR/synced-cache.sqlite"
-$BIN/mengscan reports --upload --server "http://127.0.0.1:$(cat "$REG_DIR/port")" --token "$TOKEN" \
-  --allow-plain-http --cache "$DEMO_DIR/synced-cache.sqlite"
-$BIN/mengscan-registry --db "$REG" reports list | head -n 5
+$BIN/mengscan reports --status --cache "$CACHE"
+$BIN/mengscan reports --upload --server "$URL" --token "$TOKEN" --ca-file "$REG_DIR/tls.crt" \
+  --cache "$CACHE"
+$BIN/mengscan reports --status --cache "$CACHE"
+echo "-- what the registry received:"
+$BIN/mengscan-registry --db "$REG" reports list | head -n 8
 kill $REG_PID; wait $REG_PID 2>/dev/null || true
 
 echo
