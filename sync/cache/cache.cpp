@@ -184,6 +184,10 @@ void CertificateCache::endRead() {
     if (!sqlite3_get_autocommit(impl_->db->handle())) (void)impl_->db->exec("COMMIT");
 }
 
+bool CertificateCache::inRead() const {
+    return !sqlite3_get_autocommit(impl_->db->handle());
+}
+
 Expected<CacheStats> CertificateCache::stats() {
     auto& db = *impl_->db;
     CacheStats st;

@@ -140,4 +140,17 @@ Expected<int64_t> ScanLog::prune(int64_t beforeMs) {
     return static_cast<int64_t>(sqlite3_changes(db.handle()));
 }
 
+Status ScanLog::beginRead() {
+    if (!sqlite3_get_autocommit(impl_->db->handle())) return {};  // already inside one
+    return impl_->db->exec("BEGIN");
+}
+
+void ScanLog::endRead() {
+    if (!sqlite3_get_autocommit(impl_->db->handle())) (void)impl_->db->exec("COMMIT");
+}
+
+bool ScanLog::inRead() const {
+    return !sqlite3_get_autocommit(impl_->db->handle());
+}
+
 }  // namespace mengscan::sync

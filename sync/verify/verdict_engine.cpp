@@ -5,6 +5,8 @@
 #include <unordered_map>
 
 #include "calendar.hpp"
+#include "mengscan/sync/cache_scan_log.hpp"
+#include "mengscan/sync/read_scope.hpp"
 #include "rules.hpp"
 
 namespace mengscan::sync {
@@ -143,6 +145,10 @@ Verdict Verifier::verifyAgainstCache(const ParsedPayload& payload,
     Verdict verdict;
     verdict.itemCode = payload.itemCode.empty() ? payload.serial : payload.itemCode;
     Reasons& reasons = verdict.reasons;
+    // All of this verification's cache lookups in one read transaction: one lock/unlock
+    // instead of one per lookup, and one consistent snapshot. Ended when this returns, so
+    // the next verification sees whatever a sync committed meanwhile.
+    ReadScope<CertificateCache> snapshot(cache_);
     const int64_t now = clock_.nowUnixSeconds();
     const int64_t today = verify::dayAt(now, options_.utcOffsetSeconds);
 
@@ -258,6 +264,7 @@ Verdict Verifier::verifyAgainstCache(const ParsedPayload& payload,
                            options_.requireSignature, reasons);
 
     if (scanLog_ != nullptr) {
+        ReadScope<ScanLog> logSnapshot(scanLog_);  // the duplicate checks' 2-3 queries
         if (auto st = verify::checkDuplicates(*scanLog_, verdict.itemCode, context.session, now,
                                               options_, reasons);
             !st) {

@@ -8,6 +8,7 @@
 
 #include "cache_fixtures.hpp"
 #include "fault_vfs.hpp"
+#include "mengscan/sync/read_scope.hpp"
 
 using namespace mengscan;
 using namespace mengscan::sync;
@@ -223,4 +224,31 @@ TEST_CASE("beginRead keeps one consistent snapshot across a commit until endRead
     CHECK(std::string(toString((*reader->findCertificate("0021-MZB-24-00057"))->status)) ==
           "revoked");
     reader->endRead();  // harmless without an open snapshot
+}
+
+TEST_CASE("ReadScope holds one snapshot, ends only the one it began, and sees commits after") {
+    TempDir dir;
+    const auto path = (dir / "cache.sqlite").string();
+    auto writer = openCache(path, OpenMode::ReadWrite);
+    importText(*writer, sampleSnapshotJsonl());
+    auto reader = openCache(path, OpenMode::ReadOnly);
+    CHECK_FALSE(reader->inRead());
+    {
+        ReadScope<CertificateCache> outer(reader.get());
+        CHECK(reader->inRead());
+        CHECK(*reader->getMeta(kMetaCacheVersion) == "42");
+        {
+            ReadScope<CertificateCache> inner(reader.get());  // nested: begins nothing
+        }
+        CHECK(reader->inRead());  // the inner scope did not end the outer snapshot
+        importText(*writer, R"({"type":"header","kind":"delta","version":43,"base_version":42}
+)");
+        CHECK(*reader->getMeta(kMetaCacheVersion) == "42");
+    }
+    CHECK_FALSE(reader->inRead());
+    {
+        ReadScope<CertificateCache> next(reader.get());
+        CHECK(*reader->getMeta(kMetaCacheVersion) == "43");
+    }
+    ReadScope<CertificateCache> none(nullptr);  // no cache: nothing to do
 }

@@ -149,6 +149,8 @@ public:
     // read transaction holds back WAL checkpoints. endRead() is harmless when none is open.
     Status beginRead();
     void endRead();
+    // True while a read (or write) transaction is open on this connection.
+    bool inRead() const;
 
     class Impl;
 

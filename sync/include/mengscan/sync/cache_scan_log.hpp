@@ -41,6 +41,12 @@ public:
     // Deletes scans older than `beforeMs` (keeps the log bounded); returns rows removed.
     Expected<int64_t> prune(int64_t beforeMs);
 
+    // Like CertificateCache: several reads (one verification's duplicate checks) in one
+    // read transaction, one lock/unlock instead of one per query. Keep it short.
+    Status beginRead();
+    void endRead();
+    bool inRead() const;
+
     class Impl;
 
 private:
