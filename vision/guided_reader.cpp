@@ -138,7 +138,22 @@ std::vector<DecodedCode> readCodesGuided(const CodeReader& reader, const cv::Mat
         // A failed region costs only itself; the whole frame is still tried below.
     }
     if (!options.wholeFrame) return none;
-    return reader.read(viewOf(gray.isContinuous() ? gray : gray.clone()));
+    const cv::Mat whole = gray.isContinuous() ? gray : gray.clone();
+    if (options.wholeFrameEnhance || !reader.options().enhance) return reader.read(viewOf(whole));
+    ReaderOptions plainOnly = reader.options();
+    plainOnly.enhance = false;
+    const CodeReader plain(plainOnly);
+    std::vector<DecodedCode> codes = plain.read(viewOf(whole));
+    const bool anyValid =
+        std::any_of(codes.begin(), codes.end(), [](const DecodedCode& c) { return c.ok(); });
+    if (anyValid || !options.wholeFrameUpscale) return codes;
+    // Small codes (1-2 px per module) the regions missed: the one extra pass that reads them.
+    try {
+        return decodeRegion(plain, whole,
+                            Region{cv::Rect(0, 0, whole.cols, whole.rows), 2.0, "upscale-2x"});
+    } catch (const cv::Exception&) {
+        return codes;
+    }
 }
 
 }  // namespace mengscan::vision

@@ -98,3 +98,30 @@ TEST_CASE("guided reading: without a mark the code is still found, and nothing i
     CHECK(vision::readCodesGuided(reader, cv::Mat(), nullptr).empty());
     CHECK(vision::readCodesGuided(reader, withCode.frame, nullptr).empty());
 }
+
+TEST_CASE("guided reading: the whole-frame last resort is one plain pass unless asked for more") {
+    const vision::CodeReader reader;
+    vision::GuidedReadOptions wholeOnly;
+    wholeOnly.codeRegions = false;
+    const Label readable = renderLabel(100, 100, 1);
+    const auto codes = vision::readCodesGuided(reader, readable.gray, nullptr, wholeOnly);
+    REQUIRE(codes.size() == 1);
+    CHECK(codes[0].text == kPayload);
+    CHECK(codes[0].pass == "plain");
+
+    // A tiny code (about 1.3 px per module): the plain pass alone misses it; the opt-in
+    // 2x upscaled pass and the reader's full chain read it.
+    const Label tiny = renderLabel(100, 48, 1);
+    CHECK(vision::readCodesGuided(reader, tiny.gray, nullptr, wholeOnly).empty());
+    vision::GuidedReadOptions upscale = wholeOnly;
+    upscale.wholeFrameUpscale = true;
+    const auto up = vision::readCodesGuided(reader, tiny.gray, nullptr, upscale);
+    REQUIRE(up.size() == 1);
+    CHECK(up[0].text == kPayload);
+    CHECK(up[0].pass == "upscale-2x/plain");
+    vision::GuidedReadOptions full = wholeOnly;
+    full.wholeFrameEnhance = true;
+    const auto chain = vision::readCodesGuided(reader, tiny.gray, nullptr, full);
+    REQUIRE(chain.size() == 1);
+    CHECK(chain[0].text == kPayload);
+}

@@ -13,6 +13,7 @@
 #include <fstream>
 #include <map>
 #include <nlohmann/json.hpp>
+#include <opencv2/core/utility.hpp>
 #include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
 
@@ -36,6 +37,8 @@ int main(int argc, char** argv) {
     std::string dir = argv[1];
     std::string tp = argv[2];
     int limit = argc > 3 ? atoi(argv[3]) : 100000;
+    // One core for both sides: thread CPU time would not count OpenCV's worker threads.
+    cv::setNumThreads(1);
     auto t = vision::loadMarkTemplate(tp);
     if (!t) {
         fprintf(stderr, "%s\n", t.error().message.c_str());

@@ -2,6 +2,7 @@
 
 #include <chrono>
 
+#include "mengscan/vision/guided_reader.hpp"
 #include "mengscan/vision/mat_adapter.hpp"
 
 namespace mengscan::evaluation {
@@ -19,10 +20,12 @@ VisionRun::VisionRun(vision::MarkDetector detector, vision::ReaderOptions reader
 FrameResult VisionRun::process(const cv::Mat& bgr) const {
     FrameResult r;
     const auto t0 = std::chrono::steady_clock::now();
+    // Same order as firmware::ScanPipeline::process: gray frame, mark on colour, then
+    // codes read mark-guided (vision/guided_reader.hpp). Gray conversion counts as codes.
     r.mark = detector_.detect(bgr);
     r.markMs = msSince(t0);
     const auto t1 = std::chrono::steady_clock::now();
-    if (auto gray = vision::toGray(bgr)) r.codes = reader_.read(vision::viewOf(*gray));
+    if (auto gray = vision::toGray(bgr)) r.codes = vision::readCodesGuided(reader_, *gray, &r.mark);
     r.codesMs = msSince(t1);
     r.totalMs = msSince(t0);
     return r;

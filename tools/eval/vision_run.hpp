@@ -1,5 +1,7 @@
-// One frame through the vision pipeline exactly as `mengscan scan` runs it: the mark
-// detector on the colour frame, the code reader on its gray version; timed.
+// One frame through the vision pipeline exactly as `mengscan scan` runs it
+// (firmware::ScanPipeline without verification): the mark detector on the colour frame,
+// then readCodesGuided on its gray version (mark region, code-like regions, whole frame);
+// timed.
 #pragma once
 
 #include <opencv2/core/mat.hpp>
