@@ -92,6 +92,8 @@ Expected<std::unique_ptr<CertificateCache>> CertificateCache::open(const std::st
     if (!db) return Unexpected(db.error());
     if (auto s = cache_schema::migrate(**db, readOnly); !s) return Unexpected(s.error());
     // Memory-mapped reads: page misses cost no read() call (syscalls dominate lookups).
+    // Not locking_mode=EXCLUSIVE on readers: in WAL mode it would hold a lock that keeps a
+    // sync from ever committing. query_only adds nothing: the connection is opened read-only.
     (void)(*db)->exec("PRAGMA mmap_size=268435456");
     auto impl = std::make_unique<Impl>();
     impl->db = std::move(*db);
@@ -186,6 +188,10 @@ void CertificateCache::endRead() {
 
 bool CertificateCache::inRead() const {
     return !sqlite3_get_autocommit(impl_->db->handle());
+}
+
+Expected<int64_t> CertificateCache::dataVersion() {
+    return impl_->db->queryInt("PRAGMA data_version");
 }
 
 Expected<CacheStats> CertificateCache::stats() {

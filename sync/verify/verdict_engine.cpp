@@ -50,8 +50,9 @@ Verdict failed(Verdict verdict, const Error& error) {
 struct Verifier::MetaSnapshot {
     bool loaded = false;
     int64_t readAtNanos = 0;
-    std::string updatedAt;  // the later of last_sync and last_import
-    std::string version;    // last_sync|last_import|cache_version: changes on every import
+    int64_t dataVersion = 0;  // PRAGMA data_version when last read
+    std::string updatedAt;    // the later of last_sync and last_import
+    std::string version;      // last_sync|last_import|cache_version: changes on every import
     std::map<std::string, std::string, std::less<>> bodyNames;
     std::unordered_map<std::string, std::optional<Certificate>> certificates;
     std::unordered_map<std::string, std::optional<BodyKey>> keys;
@@ -70,9 +71,14 @@ Verifier::Verifier(CertificateCache* cache, ScanLog* scanLog, const PayloadRules
 Verifier::~Verifier() = default;
 
 Expected<std::string> Verifier::lastUpdate() const {
+    // data_version changes on every commit by another connection (import, sync): then the
+    // metadata and everything remembered is re-read at once. The time limit stays for a
+    // verifier whose own connection writes (data_version does not count its own commits).
+    auto dataVersion = cache_->dataVersion();
+    if (!dataVersion) return Unexpected(dataVersion.error());
     const int64_t mono = clock_.monotonicNanos();
-    if (meta_->loaded && mono - meta_->readAtNanos < kMetaRefreshNanos &&
-        mono >= meta_->readAtNanos) {
+    if (meta_->loaded && *dataVersion == meta_->dataVersion &&
+        mono - meta_->readAtNanos < kMetaRefreshNanos && mono >= meta_->readAtNanos) {
         return meta_->updatedAt;
     }
     auto sync = cache_->getMeta(kMetaLastSync);
@@ -92,8 +98,16 @@ Expected<std::string> Verifier::lastUpdate() const {
         meta_->keys.clear();
         meta_->version = std::move(version);
     }
+    if (*dataVersion != meta_->dataVersion) {
+        // Certificates or keys may have changed without a metadata change (a merge import
+        // that leaves cache_version alone): never serve them from memory after a commit.
+        meta_->bodyNames.clear();
+        meta_->certificates.clear();
+        meta_->keys.clear();
+    }
     meta_->loaded = true;
     meta_->readAtNanos = mono;
+    meta_->dataVersion = *dataVersion;
     meta_->updatedAt = latest;
     return latest;
 }

@@ -197,3 +197,26 @@ TEST_CASE("a GS1 Digital Link without a certificate finds it by GTIN, preferring
     CHECK(test::cls(none) == "invalid");
     CHECK(reasonNames(none) == Names{"certificate_unknown"});
 }
+
+TEST_CASE("a verifier sees a revocation at its very next verification after a sync commits") {
+    test::VerifyFixture fx;
+    auto verifier = fx.verifier();
+    const auto url = traceUrl("0150-MZB-24-00002", "015024583920170000");
+    CHECK(test::cls(verifier->verifyText(url)) == "genuine");
+    {
+        OpenOptions rw;
+        rw.mode = OpenMode::ReadWrite;
+        auto writer = CertificateCache::open(fx.cachePath, rw);
+        REQUIRE(writer);
+        std::istringstream delta(
+            R"({"type":"status","cert_no":"0150-MZB-24-00002","status":"revoked","at":"2026-03-15T03:00:00Z","reason":"fraud"})"
+            "\n");
+        REQUIRE((*writer)->importStream(delta, "delta.jsonl"));
+    }
+    fx.setUpdatedAt(test::kFixtureNow + 1);
+    // No clock advance: the commit itself (PRAGMA data_version) drops the remembered
+    // certificate, not the metadata re-read interval.
+    auto v = verifier->verifyText(url);
+    CHECK(test::cls(v) == "invalid");
+    CHECK(reasonNames(v) == Names{"certificate_revoked"});
+}

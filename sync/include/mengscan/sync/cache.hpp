@@ -151,6 +151,11 @@ public:
     void endRead();
     // True while a read (or write) transaction is open on this connection.
     bool inRead() const;
+    // SQLite's PRAGMA data_version: changes whenever another connection has committed (an
+    // import or a sync) since this connection last read. Costs no file access inside a read
+    // transaction, so a verifier can check it on every verification and drop what it
+    // remembers only when the data really changed.
+    Expected<int64_t> dataVersion();
 
     class Impl;
 
