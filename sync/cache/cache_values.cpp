@@ -1,4 +1,5 @@
 #include "cache_values.hpp"
+#include "mengscan/base64url.hpp"
 
 #include "mengscan/sync/cache.hpp"
 
@@ -96,52 +97,11 @@ std::optional<std::string> gtin14(std::string_view digits) {
 
 std::optional<std::vector<uint8_t>> decodeBase64(std::string_view text) {
     while (!text.empty() && text.back() == '=') text.remove_suffix(1);
-    std::vector<uint8_t> out;
-    out.reserve(text.size() * 3 / 4);
-    uint32_t buffer = 0;
-    int bits = 0;
-    for (char c : text) {
-        int v;
-        if (c >= 'A' && c <= 'Z') {
-            v = c - 'A';
-        } else if (c >= 'a' && c <= 'z') {
-            v = c - 'a' + 26;
-        } else if (c >= '0' && c <= '9') {
-            v = c - '0' + 52;
-        } else if (c == '-' || c == '+') {
-            v = 62;
-        } else if (c == '_' || c == '/') {
-            v = 63;
-        } else {
-            return std::nullopt;
-        }
-        buffer = (buffer << 6) | static_cast<uint32_t>(v);
-        bits += 6;
-        if (bits >= 8) {
-            bits -= 8;
-            out.push_back(static_cast<uint8_t>((buffer >> bits) & 0xff));
-        }
-    }
-    if (bits >= 6) return std::nullopt;  // a single dangling character
-    return out;
+    auto decoded = base64url::decode(text, base64url::Alphabet::UrlOrStandard, false);
+    if (!decoded.ok()) return std::nullopt;
+    return std::move(decoded.bytes);
 }
 
-std::string encodeBase64Url(const std::vector<uint8_t>& bytes) {
-    static const char kAlphabet[] =
-        "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
-    std::string out;
-    uint32_t buffer = 0;
-    int bits = 0;
-    for (uint8_t b : bytes) {
-        buffer = (buffer << 8) | b;
-        bits += 8;
-        while (bits >= 6) {
-            bits -= 6;
-            out.push_back(kAlphabet[(buffer >> bits) & 0x3f]);
-        }
-    }
-    if (bits > 0) out.push_back(kAlphabet[(buffer << (6 - bits)) & 0x3f]);
-    return out;
-}
+std::string encodeBase64Url(const std::vector<uint8_t>& bytes) { return base64url::encode(bytes); }
 
 }  // namespace mengscan::sync::cache_values

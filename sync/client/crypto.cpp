@@ -1,4 +1,5 @@
 #include "mengscan/sync/client/crypto.hpp"
+#include "mengscan/base64url.hpp"
 
 #include <openssl/bio.h>
 #include <openssl/evp.h>
@@ -85,56 +86,16 @@ Expected<std::string> sha256FileHex(const std::string& path) {
     return toHex(digest, size);
 }
 
-std::string base64UrlEncode(std::string_view bytes) {
-    static const char* alphabet =
-        "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
-    std::string out;
-    out.reserve((bytes.size() + 2) / 3 * 4);
-    uint32_t acc = 0;
-    int bits = 0;
-    for (unsigned char c : bytes) {
-        acc = (acc << 8) | c;
-        bits += 8;
-        while (bits >= 6) {
-            bits -= 6;
-            out.push_back(alphabet[(acc >> bits) & 63]);
-        }
-    }
-    if (bits > 0) out.push_back(alphabet[(acc << (6 - bits)) & 63]);
-    return out;
-}
+std::string base64UrlEncode(std::string_view bytes) { return base64url::encode(bytes); }
 
 Expected<std::string> base64UrlDecode(std::string_view text) {
-    std::string out;
-    out.reserve(text.size() * 3 / 4);
-    uint32_t acc = 0;
-    int bits = 0;
-    for (char c : text) {
-        int v;
-        if (c >= 'A' && c <= 'Z')
-            v = c - 'A';
-        else if (c >= 'a' && c <= 'z')
-            v = c - 'a' + 26;
-        else if (c >= '0' && c <= '9')
-            v = c - '0' + 52;
-        else if (c == '-')
-            v = 62;
-        else if (c == '_')
-            v = 63;
-        else
-            return cryptoError("base64_invalid", "not base64url (no padding allowed)");
-        acc = (acc << 6) | static_cast<uint32_t>(v);
-        bits += 6;
-        if (bits >= 8) {
-            bits -= 8;
-            out.push_back(static_cast<char>((acc >> bits) & 0xff));
-        }
-    }
+    auto decoded = base64url::decode(text, base64url::Alphabet::UrlOnly, true);
+    if (decoded.problem == base64url::DecodeProblem::BadCharacter)
+        return cryptoError("base64_invalid", "not base64url (no padding allowed)");
     // Leftover bits must be zero padding of the last character (canonical encoding only).
-    if (bits >= 6 || (acc & ((1u << bits) - 1)) != 0) {
+    if (!decoded.ok())
         return cryptoError("base64_invalid", "base64url text has a bad length or trailing bits");
-    }
-    return out;
+    return std::string(decoded.bytes.begin(), decoded.bytes.end());
 }
 
 std::string Ed25519PublicKey::keyId() const {

@@ -1,4 +1,5 @@
 #include "payload_text.hpp"
+#include "mengscan/base64url.hpp"
 
 namespace mengscan::sync::detail {
 
@@ -129,37 +130,15 @@ Expected<std::vector<uint8_t>> base64UrlDecode(std::string_view text, std::size_
         return unrecognised("signature has " + std::to_string(text.size()) +
                             " characters; expected " + std::to_string(expectedChars) +
                             " (base64url of " + std::to_string(expectedBytes) + " bytes)");
-    std::vector<uint8_t> out;
-    out.reserve(expectedBytes);
-    uint32_t acc = 0;
-    int bits = 0;
-    for (std::size_t i = 0; i < text.size(); ++i) {
-        char c = text[i];
-        int v;
-        if (c >= 'A' && c <= 'Z')
-            v = c - 'A';
-        else if (c >= 'a' && c <= 'z')
-            v = c - 'a' + 26;
-        else if (c >= '0' && c <= '9')
-            v = c - '0' + 52;
-        else if (c == '-')
-            v = 62;
-        else if (c == '_')
-            v = 63;
-        else
-            return unrecognised("signature has character " + showText(text.substr(i, 1)) + " at " +
-                                std::to_string(i) + " that is not base64url");
-        acc = (acc << 6) | uint32_t(v);
-        bits += 6;
-        if (bits >= 8) {
-            bits -= 8;
-            out.push_back(uint8_t((acc >> bits) & 0xFF));
-        }
-    }
+    auto decoded = base64url::decode(text, base64url::Alphabet::UrlOnly, true);
+    if (decoded.problem == base64url::DecodeProblem::BadCharacter)
+        return unrecognised("signature has character " +
+                            showText(text.substr(decoded.offset, 1)) + " at " +
+                            std::to_string(decoded.offset) + " that is not base64url");
     // The left-over bits of the last character must be zero (canonical encoding).
-    if (bits > 0 && (acc & ((1u << bits) - 1)) != 0)
+    if (!decoded.ok())
         return unrecognised("signature is not canonical base64url (non-zero trailing bits)");
-    return out;
+    return std::move(decoded.bytes);
 }
 
 }  // namespace mengscan::sync::detail

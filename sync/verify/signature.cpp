@@ -1,4 +1,5 @@
 #include "mengscan/sync/signature.hpp"
+#include "mengscan/base64url.hpp"
 
 #include <openssl/evp.h>
 
@@ -20,15 +21,6 @@ using MdCtxPtr = std::unique_ptr<EVP_MD_CTX, MdCtxFree>;
 
 // Cached keys are bounded: a hostile cache or payload stream cannot grow memory forever.
 constexpr std::size_t kMaxCachedKeys = 4096;
-
-int base64Value(char c) {
-    if (c >= 'A' && c <= 'Z') return c - 'A';
-    if (c >= 'a' && c <= 'z') return c - 'a' + 26;
-    if (c >= '0' && c <= '9') return c - '0' + 52;
-    if (c == '-' || c == '+') return 62;
-    if (c == '_' || c == '/') return 63;
-    return -1;
-}
 
 }  // namespace
 
@@ -100,48 +92,20 @@ Expected<SignatureCheck> SignatureVerifier::verify(std::string_view keyId,
 
 Expected<std::vector<uint8_t>> decodeBase64Url(std::string_view text) {
     while (!text.empty() && text.back() == '=') text.remove_suffix(1);
-    if (text.size() % 4 == 1) {
+    auto decoded = base64url::decode(text, base64url::Alphabet::UrlOrStandard, false);
+    if (decoded.problem == base64url::DecodeProblem::BadCharacter) {
+        return makeUnexpected(ErrorCategory::Crypto, "bad_base64",
+                              "invalid base64 character at offset " +
+                                  std::to_string(decoded.offset));
+    }
+    if (!decoded.ok()) {
         return makeUnexpected(
             ErrorCategory::Crypto, "bad_base64",
             "base64 text of " + std::to_string(text.size()) + " characters cannot be complete");
     }
-    std::vector<uint8_t> out;
-    out.reserve(text.size() * 3 / 4);
-    uint32_t buffer = 0;
-    int bits = 0;
-    for (std::size_t i = 0; i < text.size(); ++i) {
-        const int value = base64Value(text[i]);
-        if (value < 0) {
-            return makeUnexpected(ErrorCategory::Crypto, "bad_base64",
-                                  "invalid base64 character at offset " + std::to_string(i));
-        }
-        buffer = (buffer << 6) | static_cast<uint32_t>(value);
-        bits += 6;
-        if (bits >= 8) {
-            bits -= 8;
-            out.push_back(static_cast<uint8_t>((buffer >> bits) & 0xff));
-        }
-    }
-    return out;
+    return std::move(decoded.bytes);
 }
 
-std::string encodeBase64Url(const std::vector<uint8_t>& bytes) {
-    static const char* alphabet =
-        "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
-    std::string out;
-    out.reserve((bytes.size() * 4 + 2) / 3);
-    uint32_t buffer = 0;
-    int bits = 0;
-    for (uint8_t b : bytes) {
-        buffer = (buffer << 8) | b;
-        bits += 8;
-        while (bits >= 6) {
-            bits -= 6;
-            out.push_back(alphabet[(buffer >> bits) & 63]);
-        }
-    }
-    if (bits > 0) out.push_back(alphabet[(buffer << (6 - bits)) & 63]);
-    return out;
-}
+std::string encodeBase64Url(const std::vector<uint8_t>& bytes) { return base64url::encode(bytes); }
 
 }  // namespace mengscan::sync

@@ -1,4 +1,5 @@
 #include "gen_support.hpp"
+#include "mengscan/base64url.hpp"
 
 #include <openssl/evp.h>
 
@@ -109,23 +110,7 @@ std::vector<uint8_t> sign(const Ed25519Key& key, const std::string& message) {
     return signature;
 }
 
-std::string base64Url(const std::vector<uint8_t>& bytes) {
-    static const char kAlphabet[] =
-        "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
-    std::string out;
-    uint32_t buffer = 0;
-    int bits = 0;
-    for (uint8_t b : bytes) {
-        buffer = (buffer << 8) | b;
-        bits += 8;
-        while (bits >= 6) {
-            bits -= 6;
-            out.push_back(kAlphabet[(buffer >> bits) & 0x3f]);
-        }
-    }
-    if (bits > 0) out.push_back(kAlphabet[(buffer << (6 - bits)) & 0x3f]);
-    return out;
-}
+std::string base64Url(const std::vector<uint8_t>& bytes) { return base64url::encode(bytes); }
 
 std::string base64Url(const std::array<uint8_t, 32>& bytes) {
     return base64Url(std::vector<uint8_t>(bytes.begin(), bytes.end()));
