@@ -1,6 +1,7 @@
 #include "mengscan/sync/client/http_fetcher.hpp"
 
-#include <curl/curl.h>
+#include "curl_session.hpp"
+
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -15,11 +16,6 @@
 
 namespace mengscan::sync::client {
 namespace {
-
-void globalInitOnce() {
-    static std::once_flag flag;
-    std::call_once(flag, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
-}
 
 struct MemorySink {
     std::string* body;
@@ -101,52 +97,6 @@ size_t captureHeader(char* data, size_t size, size_t count, void* user) {
     return n;
 }
 
-bool retryableCurl(CURLcode rc) {
-    switch (rc) {
-        case CURLE_COULDNT_CONNECT:
-        case CURLE_COULDNT_RESOLVE_HOST:
-        case CURLE_OPERATION_TIMEDOUT:
-        case CURLE_PARTIAL_FILE:
-        case CURLE_RECV_ERROR:
-        case CURLE_SEND_ERROR:
-        case CURLE_GOT_NOTHING:
-        case CURLE_HTTP2:
-        case CURLE_HTTP2_STREAM:
-        case CURLE_BAD_CONTENT_ENCODING:
-            return true;
-        default:
-            return false;
-    }
-}
-
-bool retryableStatus(long status) {
-    return status >= 500 || status == 429 || status == 408;
-}
-
-std::string httpCodeName(CURLcode rc) {
-    switch (rc) {
-        case CURLE_COULDNT_CONNECT:
-            return "server_unreachable";
-        case CURLE_OPERATION_TIMEDOUT:
-            return "timeout";
-        case CURLE_PARTIAL_FILE:
-        case CURLE_RECV_ERROR:
-        case CURLE_GOT_NOTHING:
-            return "connection_cut";
-        case CURLE_PEER_FAILED_VERIFICATION:
-        case CURLE_SSL_CACERT_BADFILE:
-            return "tls_verification_failed";
-        case CURLE_SSL_PINNEDPUBKEYNOTMATCH:
-            return "tls_pin_mismatch";
-        case CURLE_SSL_CONNECT_ERROR:
-            return "tls_handshake_failed";
-        case CURLE_UNSUPPORTED_PROTOCOL:
-            return "protocol_refused";
-        default:
-            return "transfer_failed";
-    }
-}
-
 uint64_t fileSizeOf(const std::string& path) {
     struct stat st {};
     if (::stat(path.c_str(), &st) != 0) return 0;
@@ -163,61 +113,26 @@ struct HttpFetcher::Impl {
         if (curl) curl_easy_cleanup(curl);
     }
 
-    // Common options for every attempt; TLS verification is never turned off.
     void prepare(const TransferOptions& o, const std::string& url) {
-        curl_easy_reset(curl);
-        errorBuffer[0] = '\0';
-        curl_easy_setopt(curl, CURLOPT_URL, url.c_str());
-        curl_easy_setopt(curl, CURLOPT_ERRORBUFFER, errorBuffer);
-        curl_easy_setopt(curl, CURLOPT_PROTOCOLS_STR, o.allowPlainHttp ? "http,https" : "https");
-        curl_easy_setopt(curl, CURLOPT_FOLLOWLOCATION, 0L);
-        curl_easy_setopt(curl, CURLOPT_SSL_VERIFYPEER, 1L);
-        curl_easy_setopt(curl, CURLOPT_SSL_VERIFYHOST, 2L);
-        if (!o.caFile.empty()) curl_easy_setopt(curl, CURLOPT_CAINFO, o.caFile.c_str());
-        if (!o.pinnedPublicKey.empty()) {
-            curl_easy_setopt(curl, CURLOPT_PINNEDPUBLICKEY, o.pinnedPublicKey.c_str());
-        }
-        curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT_MS, o.connectTimeoutMs);
-        curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS, o.requestTimeoutMs);
-        curl_easy_setopt(curl, CURLOPT_LOW_SPEED_LIMIT, 1L);
-        curl_easy_setopt(curl, CURLOPT_LOW_SPEED_TIME, o.stallSeconds);
-        curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
-        curl_easy_setopt(curl, CURLOPT_USERAGENT, "mengscan-sync/1");
+        curl_session::prepare(curl, o, url, errorBuffer, "mengscan-sync/1");
     }
-
     Error transferError(CURLcode rc, const std::string& url) const {
-        const std::string detail = errorBuffer[0] ? errorBuffer : curl_easy_strerror(rc);
-        return Error(ErrorCategory::Network, httpCodeName(rc), url + ": " + detail);
+        return curl_session::transferError(rc, url, errorBuffer);
     }
 };
 
 HttpFetcher::HttpFetcher(TransferOptions options)
     : impl_(std::make_unique<Impl>()), options_(std::move(options)) {
-    globalInitOnce();
+    curl_session::globalInitOnce();
     impl_->curl = curl_easy_init();
     if (options_.maxAttempts < 1) options_.maxAttempts = 1;
 }
 
 HttpFetcher::~HttpFetcher() = default;
 
-namespace {
-
-Status checkScheme(const std::string& url, const TransferOptions& o) {
-    if (url.rfind("https://", 0) == 0) return {};
-    if (url.rfind("http://", 0) == 0) {
-        if (o.allowPlainHttp) return {};
-        return makeUnexpected(ErrorCategory::Usage, "plain_http_refused",
-                              url +
-                                  ": plain HTTP refused (use https, or allow plain HTTP "
-                                  "explicitly)");
-    }
-    return makeUnexpected(ErrorCategory::Usage, "bad_url", url + ": not an http(s) URL");
-}
-
-}  // namespace
 
 Expected<HttpResponse> HttpFetcher::get(const std::string& url, const std::string& ifNoneMatch) {
-    if (auto ok = checkScheme(url, options_); !ok) return Unexpected(ok.error());
+    if (auto ok = curl_session::checkScheme(url, options_); !ok) return Unexpected(ok.error());
     Error last;
     for (int attempt = 1; attempt <= options_.maxAttempts; ++attempt) {
         if (attempt > 1) {
@@ -250,13 +165,13 @@ Expected<HttpResponse> HttpFetcher::get(const std::string& url, const std::strin
         }
         if (rc != CURLE_OK) {
             last = impl_->transferError(rc, url);
-            if (retryableCurl(rc)) continue;
+            if (curl_session::retryable(rc)) continue;
             return Unexpected(last);
         }
         if (response.status == 200 || response.status == 304) return response;
         last = Error(ErrorCategory::Network, "http_" + std::to_string(response.status),
                      url + ": server answered HTTP " + std::to_string(response.status));
-        if (!retryableStatus(response.status)) return Unexpected(last);
+        if (!curl_session::retryableStatus(response.status)) return Unexpected(last);
     }
     last.message += " (gave up after " + std::to_string(options_.maxAttempts) + " attempts)";
     return Unexpected(last);
@@ -264,7 +179,7 @@ Expected<HttpResponse> HttpFetcher::get(const std::string& url, const std::strin
 
 Status HttpFetcher::download(const std::string& url, const std::string& path,
                              uint64_t expectedSize) {
-    if (auto ok = checkScheme(url, options_); !ok) return ok;
+    if (auto ok = curl_session::checkScheme(url, options_); !ok) return ok;
     Error last;
     for (int attempt = 1; attempt <= options_.maxAttempts; ++attempt) {
         if (attempt > 1) {
@@ -316,7 +231,7 @@ Status HttpFetcher::download(const std::string& url, const std::string& path,
         }
         if (rc != CURLE_OK) {
             last = impl_->transferError(rc, url);
-            if (retryableCurl(rc)) continue;  // the next attempt resumes with Range
+            if (curl_session::retryable(rc)) continue;  // the next attempt resumes with Range
             return Unexpected(last);
         }
         if (status == 416) {
@@ -328,7 +243,7 @@ Status HttpFetcher::download(const std::string& url, const std::string& path,
         if (status != 200 && status != 206) {
             last = Error(ErrorCategory::Network, "http_" + std::to_string(status),
                          url + ": server answered HTTP " + std::to_string(status));
-            if (retryableStatus(status)) continue;
+            if (curl_session::retryableStatus(status)) continue;
             return Unexpected(last);
         }
         const uint64_t now = fileSizeOf(path);
