@@ -3,6 +3,7 @@
 
 #include "mengscan/platform/paths.hpp"
 #include "mengscan/sync/cache_scan_log.hpp"
+#include "scan_log_insert.hpp"
 #include "sqlite_db.hpp"
 
 namespace mengscan::sync {
@@ -71,8 +72,7 @@ Expected<std::unique_ptr<ScanLog>> ScanLog::open(const std::string& path, const 
     return std::unique_ptr<ScanLog>(new ScanLog(std::move(impl)));
 }
 
-Status ScanLog::record(const ScanRecord& scan) {
-    auto& db = *impl_->db;
+Status insertScanRow(sqlite::Database& db, const ScanRecord& scan) {
     auto stmt = db.prepare(
         "INSERT INTO scans(item_code,scanned_at,session,verdict,cert_no) VALUES(?,?,?,?,?)");
     if (!stmt) return Unexpected(stmt.error());
@@ -87,6 +87,8 @@ Status ScanLog::record(const ScanRecord& scan) {
     if (rc != SQLITE_DONE) return Unexpected(db.lastError("record scan", "write_failed"));
     return {};
 }
+
+Status ScanLog::record(const ScanRecord& scan) { return insertScanRow(*impl_->db, scan); }
 
 namespace {
 Expected<int64_t> countQuery(sqlite::Database& db, sqlite::Statement* s) {

@@ -4,6 +4,7 @@
 #include <chrono>
 
 #include "outbox_impl.hpp"
+#include "scan_log_insert.hpp"
 #include "outbox_schema.hpp"
 #include "report_event.hpp"
 
@@ -55,21 +56,7 @@ void Outbox::setBetweenInsertsHook(std::function<Status()> hook) {
 }
 
 Status Outbox::Impl::insertScan(const ScanRecord& scan) {
-    // The scan log's insert (sync/cache/scan_log.cpp, ScanLog::record), on this
-    // connection so that it shares the event's transaction.
-    auto stmt = db->prepare(
-        "INSERT INTO scans(item_code,scanned_at,session,verdict,cert_no) VALUES(?,?,?,?,?)");
-    if (!stmt) return Unexpected(stmt.error());
-    auto* s = *stmt;
-    s->bind(1, scan.itemCode);
-    s->bind(2, scan.scannedAtMs);
-    s->bind(3, scan.session);
-    s->bindOptional(4, scan.verdict);
-    s->bindOptional(5, scan.certNo);
-    const int rc = s->step();
-    s->reset();
-    if (rc != SQLITE_DONE) return Unexpected(db->lastError("record scan", "write_failed"));
-    return {};
+    return insertScanRow(*db, scan);  // on this connection: shares the event's transaction
 }
 
 Expected<std::string> Outbox::Impl::insertEvent(const ReportEvent& given) {
