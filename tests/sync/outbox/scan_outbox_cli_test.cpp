@@ -1,9 +1,9 @@
 // End to end: `mengscan scan --cache` queues an anomaly event (with its scan row and an
 // evidence crop) for a revoked label, and `mengscan reports --upload` delivers it to the
 // real registry.
-#include <ZXing/BitMatrix.h>
-#include <ZXing/MultiFormatWriter.h>
 #include <doctest/doctest.h>
+
+#include "common/qr_image.hpp"
 
 #include <ctime>
 #include <nlohmann/json.hpp>
@@ -22,21 +22,8 @@ using json = nlohmann::json;
 
 namespace {
 
-// A white label with one QR code, 6 px per module, as a PNG.
-void writeQrPng(const std::string& text, const std::string& path) {
-    const auto bits =
-        ZXing::MultiFormatWriter(ZXing::BarcodeFormat::QRCode).setMargin(0).encode(text, 0, 0);
-    const int module = 6, quiet = 4;
-    cv::Mat img((bits.height() + 2 * quiet) * module, (bits.width() + 2 * quiet) * module, CV_8UC1,
-                cv::Scalar(255));
-    for (int y = 0; y < bits.height(); ++y) {
-        for (int x = 0; x < bits.width(); ++x) {
-            if (bits.get(x, y)) {
-                img(cv::Rect((x + quiet) * module, (y + quiet) * module, module, module)) = 0;
-            }
-        }
-    }
-    REQUIRE(cv::imwrite(path, img));
+void writeLabel(const std::string& text, const std::string& path) {
+    REQUIRE(test::writeQrPng(text, path));
 }
 
 void makeCache(const std::string& path) {
@@ -68,8 +55,8 @@ TEST_CASE("scan --cache queues the revoked label's event; reports --upload deliv
     makeCache(cache);
     const std::string revoked = (dir / "revoked.png").string();
     const std::string genuine = (dir / "genuine.png").string();
-    writeQrPng("https://trace.mzb.example/t/0021-MZB-24-00059/002124583920170001", revoked);
-    writeQrPng("https://trace.mzb.example/t/0021-MZB-24-00057/002124583920175534", genuine);
+    writeLabel("https://trace.mzb.example/t/0021-MZB-24-00059/002124583920170001", revoked);
+    writeLabel("https://trace.mzb.example/t/0021-MZB-24-00057/002124583920175534", genuine);
 
     const auto scan = runCommand({"mengscan", "scan", "--json", "--cache", cache, "--record-scans",
                                   "--location", "Hohhot stall 12", revoked, genuine});

@@ -1,8 +1,8 @@
 // `mengscan scan --cache`: real label images (QR codes written by ZXing-cpp, read back by
 // the real binary) verified against a real cache imported through the cache library.
-#include <ZXing/BitMatrix.h>
-#include <ZXing/MultiFormatWriter.h>
 #include <doctest/doctest.h>
+
+#include "common/qr_image.hpp"
 
 #include <chrono>
 #include <nlohmann/json.hpp>
@@ -17,21 +17,8 @@ using json = nlohmann::json;
 
 namespace {
 
-// A white label with one QR code, 6 px per module, as a PNG.
-void writeQrPng(const std::string& text, const std::string& path) {
-    const auto bits =
-        ZXing::MultiFormatWriter(ZXing::BarcodeFormat::QRCode).setMargin(0).encode(text, 0, 0);
-    const int module = 6, quiet = 4;
-    cv::Mat img((bits.height() + 2 * quiet) * module, (bits.width() + 2 * quiet) * module, CV_8UC1,
-                cv::Scalar(255));
-    for (int y = 0; y < bits.height(); ++y) {
-        for (int x = 0; x < bits.width(); ++x) {
-            if (bits.get(x, y)) {
-                img(cv::Rect((x + quiet) * module, (y + quiet) * module, module, module)) = 0;
-            }
-        }
-    }
-    REQUIRE(cv::imwrite(path, img));
+void writeLabel(const std::string& text, const std::string& path) {
+    REQUIRE(test::writeQrPng(text, path));
 }
 
 // Certificates valid until 2099 so that the test does not depend on today's date.
@@ -66,9 +53,9 @@ TEST_CASE("scan --cache fills verdict, reasons and certificate for every frame")
     const std::string genuine = (fx.dir / "1-genuine.png").string();
     const std::string revoked = (fx.dir / "2-revoked.png").string();
     const std::string other = (fx.dir / "3-other.png").string();
-    writeQrPng(test::traceUrl("0021-MZB-24-00057", "002124583920175534"), genuine);
-    writeQrPng(test::traceUrl("0021-MZB-24-00059", "002124583920170001"), revoked);
-    writeQrPng("https://shop.example/promo?id=7", other);
+    writeLabel(test::traceUrl("0021-MZB-24-00057", "002124583920175534"), genuine);
+    writeLabel(test::traceUrl("0021-MZB-24-00059", "002124583920170001"), revoked);
+    writeLabel("https://shop.example/promo?id=7", other);
     cv::Mat blank(200, 200, CV_8UC1, cv::Scalar(255));
     const std::string empty = (fx.dir / "4-blank.png").string();
     REQUIRE(cv::imwrite(empty, blank));
@@ -106,7 +93,7 @@ TEST_CASE("scan --cache fills verdict, reasons and certificate for every frame")
 TEST_CASE("scan without --cache leaves every verdict unverified") {
     test::TempDir dir;
     const std::string genuine = (dir / "genuine.png").string();
-    writeQrPng(test::traceUrl("0021-MZB-24-00057", "002124583920175534"), genuine);
+    writeLabel(test::traceUrl("0021-MZB-24-00057", "002124583920175534"), genuine);
     const auto out = test::runCommand({"mengscan", "scan", "--json", genuine});
     REQUIRE(out.exitCode == 0);
     const auto lines = jsonLines(out.out);
@@ -120,7 +107,7 @@ TEST_CASE("scan without --cache leaves every verdict unverified") {
 TEST_CASE("scan --cache with a missing cache creates it empty: unverified, cache_stale") {
     test::TempDir dir;
     const std::string genuine = (dir / "genuine.png").string();
-    writeQrPng(test::traceUrl("0021-MZB-24-00057", "002124583920175534"), genuine);
+    writeLabel(test::traceUrl("0021-MZB-24-00057", "002124583920175534"), genuine);
     const std::string cachePath = (dir / "new" / "cache.sqlite").string();
     std::filesystem::create_directories(dir / "new");
     const auto out =
@@ -137,7 +124,7 @@ TEST_CASE("scan --record-scans appends verified item codes to the scan log") {
     test::VerifyFixture fx(cliCacheJsonl());
     fx.setUpdatedAt(realNow() - 60);
     const std::string genuine = (fx.dir / "genuine.png").string();
-    writeQrPng(test::traceUrl("0021-MZB-24-00057", "002124583920175534"), genuine);
+    writeLabel(test::traceUrl("0021-MZB-24-00057", "002124583920175534"), genuine);
     const auto before = *fx.scanLog->total();
     const auto out = test::runCommand({"mengscan", "scan", "--json", "--cache", fx.cachePath,
                                        "--session", "till-7", "--record-scans", genuine, genuine});
