@@ -14,8 +14,10 @@
 #include <opencv2/calib3d.hpp>
 #include <opencv2/imgproc.hpp>
 
+#include "mark_align.hpp"
 #include "mark_colour.hpp"
 #include "mark_features.hpp"
+#include "mark_silhouette.hpp"
 #include "mark_verify.hpp"
 
 namespace mengscan::vision {
@@ -29,6 +31,9 @@ constexpr int kMaxHamming = 80;
 constexpr int kMinMatches = 8;
 constexpr int kMinInliers = 6;
 constexpr int kMaxProposals = 6;
+constexpr int kMaxOutlines = 8;  // outline candidates aligned per frame
+constexpr int kRotationHypotheses = 2;
+constexpr double kMinRotationScore = 0.75;
 constexpr double kRoiMargin = 2.0;     // region side / estimated mark size
 constexpr double kRoiMarkPx = 128;     // the mark's size in the rescaled region
 constexpr double kRoiThreshold = 3.0;  // RANSAC reprojection error, rescaled region px
@@ -93,6 +98,8 @@ struct MarkDetector::Impl {
     detail::VerifyModel verify;
     cv::BFMatcher matcher{cv::NORM_HAMMING, false};
     detail::ColourModel colour;
+    detail::SilhouetteModel silhouette;
+    detail::AlignModel align;
     double duplicateRadius = 0;  // template px: nearer matches are the same physical point
 
     void describeTemplate();
@@ -100,8 +107,9 @@ struct MarkDetector::Impl {
     // Homography template -> the feature set's coordinates, or empty.
     cv::Mat match(const detail::FeatureSet& frame, double threshold, int* inliers) const;
     // Checks and verifies H (template -> frame); keeps it in best if it scores higher.
+    // minScore < 0: options.minScore.
     void consider(const cv::Mat& H, int inliers, const std::vector<cv::Mat>& pyramid,
-                  MarkDetection& best) const;
+                  MarkDetection& best, double minScore = -1) const;
 };
 
 void MarkDetector::Impl::describeTemplate() {
@@ -165,6 +173,8 @@ void MarkDetector::Impl::describeTemplate() {
     duplicateRadius = width * 0.06;
     verify = detail::makeVerifyModel(tmpl);
     colour = detail::makeColourModel(tmpl.bgr, tmpl.mask);
+    silhouette = detail::makeSilhouetteModel(tmpl.bgr, tmpl.mask);
+    if (silhouette.usable) align = detail::makeAlignModel(tmpl, silhouette.outline);
 }
 
 MarkDetector::MarkDetector(MarkTemplate markTemplate, MarkDetectorOptions options)
@@ -251,7 +261,8 @@ cv::Mat MarkDetector::Impl::match(const detail::FeatureSet& frame, double thresh
 }
 
 void MarkDetector::Impl::consider(const cv::Mat& H, int inliers,
-                                  const std::vector<cv::Mat>& pyramid, MarkDetection& best) const {
+                                  const std::vector<cv::Mat>& pyramid, MarkDetection& best,
+                                  double minScore) const {
     ++best.candidates;
     if (H.empty() || inliers < kMinInliers) {
         if (best.score == 0 && inliers >= best.inliers) {
@@ -276,7 +287,7 @@ void MarkDetector::Impl::consider(const cv::Mat& H, int inliers,
     best.score = score;
     best.inliers = inliers;
     for (size_t i = 0; i < 4; ++i) best.quad[i] = {quad[i].x, quad[i].y};
-    best.found = score >= options.minScore;
+    best.found = score >= (minScore < 0 ? options.minScore : minScore);
     best.rejectedBy = best.found ? "" : "verification";
 }
 
@@ -295,8 +306,21 @@ MarkDetection MarkDetector::Impl::run(const cv::Mat& image) const {
     }
     const cv::Mat& gray = pyramid[0];
 
+    // 0: outlines shaped like the template's, aligned by moments + rotation search + ECC.
+    if (options.outlines) {
+        const cv::Mat bgr = image.channels() == 3 ? image : cv::Mat();
+        for (const auto& c :
+             detail::proposeSilhouettes(gray, bgr, silhouette, colour, options.minMarkPx,
+                                        options.maxMarkPx, kMaxOutlines)) {
+            for (const auto& a : detail::alignOutline(pyramid, c.outline, align,
+                                                      kRotationHypotheses, kMinRotationScore)) {
+                consider(cv::Mat(a.templateToFrame), kMinInliers, pyramid, best);
+                if (best.found) return best;
+            }
+        }
+    }
     // 1-2: colour proposals, each described at the scale where the mark is ~128 px.
-    if (image.channels() == 3) {
+    if (options.colourFeatures && image.channels() == 3) {
         for (const auto& p : detail::proposeRegions(image, colour, options.minMarkPx,
                                                     options.maxMarkPx, kMaxProposals)) {
             const double half = p.markPx * kRoiMargin / 2;
@@ -325,7 +349,10 @@ MarkDetection MarkDetector::Impl::run(const cv::Mat& image) const {
         }
     }
     // 3: the whole frame, coarse to fine (a large mark is settled on a small image).
-    for (int level = static_cast<int>(pyramid.size()) - 1; level >= 0; --level) {
+    // Only when asked, or when the template has no outline to search for (its ink does not
+    // form one shape): on generated scenes it found nothing the stages above missed.
+    const bool wholeFrame = options.wholeFrameFeatures || !silhouette.usable;
+    for (int level = static_cast<int>(pyramid.size()) - 1; wholeFrame && level >= 0; --level) {
         const LevelRange range = levelRange(level);
         if (range.maxPx < options.minMarkPx || range.minPx > options.maxMarkPx) continue;
         const detail::FeatureSet frame =

@@ -66,11 +66,28 @@ VerifyModel makeVerifyModel(const MarkTemplate& t) {
             m.grid.at<int>(y, x) = (y * kGrid / m.size.height) * kGrid + x * kGrid / m.size.width;
         }
     }
+    const cv::Moments mo = cv::moments(m.mask, true);
+    const cv::Point2d centre(mo.m10 / std::max(1.0, mo.m00), mo.m01 / std::max(1.0, mo.m00));
+    m.ring = cv::Mat(m.size, CV_32S, cv::Scalar(-1));
+    for (int y = 0; y < m.size.height; ++y) {
+        for (int x = 0; x < m.size.width; ++x) {
+            if (!m.mask.at<uint8_t>(y, x)) continue;
+            const int r = static_cast<int>(std::hypot(x - centre.x, y - centre.y) / 2);
+            m.ring.at<int>(y, x) = r;
+            m.rings = std::max(m.rings, r + 1);
+        }
+    }
     return m;
 }
 
 double verifyCandidate(const std::vector<cv::Mat>& pyramid, const cv::Matx33d& templateToFrame,
                        const VerifyModel& model) {
+    return verifyDetail(pyramid, templateToFrame, model).score;
+}
+
+VerifyScore verifyDetail(const std::vector<cv::Mat>& pyramid, const cv::Matx33d& templateToFrame,
+                         const VerifyModel& model) {
+    VerifyScore out;
     // Patch scale: frame px per canonical px, from the mapped width of the template.
     const cv::Matx33d canonToTemplate(1 / model.fromTemplate, 0, 0, 0, 1 / model.fromTemplate, 0, 0,
                                       0, 1);
@@ -130,20 +147,56 @@ double verifyCandidate(const std::vector<cv::Mat>& pyramid, const cv::Matx33d& t
         }
     }
     // Mostly washed out by glare: not enough evidence either way.
-    if (used < inside / 2) return 0.0;
+    if (used < inside / 2) return out;
     const double global = all.ncc();
-    if (std::isnan(global)) return 0.0;
-    double sum = 0;
+    if (std::isnan(global)) return out;
+    double sum = 0, lowest = 1;
     int n = 0;
     for (const auto& b : blocks) {
         const double v = b.ncc();
         // A flat block (in the template, or fully glared) carries no evidence; skip it.
         if (std::isnan(v)) continue;
         sum += v;
+        lowest = std::min(lowest, v);
         ++n;
     }
-    if (n < model.blocks / 2) return 0.0;
-    return std::clamp(0.5 * global + 0.5 * sum / n, 0.0, 1.0);
+    out.global = global;
+    out.blocksUsed = n;
+    {
+        std::vector<double> sumA(static_cast<size_t>(model.rings)), sumB(sumA.size()),
+            cnt(sumA.size());
+        for (int y = 0; y < model.size.height; ++y) {
+            const float* a = ref.ptr<float>(y);
+            const float* b = f.ptr<float>(y);
+            const uint8_t* raw = patch.ptr<uint8_t>(y);
+            const int* r = model.ring.ptr<int>(y);
+            for (int x = 0; x < model.size.width; ++x) {
+                if (r[x] < 0 || raw[x] >= kSaturated) continue;
+                sumA[static_cast<size_t>(r[x])] += a[x];
+                sumB[static_cast<size_t>(r[x])] += b[x];
+                cnt[static_cast<size_t>(r[x])] += 1;
+            }
+        }
+        Moments residual;
+        for (int y = 0; y < model.size.height; ++y) {
+            const float* a = ref.ptr<float>(y);
+            const float* b = f.ptr<float>(y);
+            const uint8_t* raw = patch.ptr<uint8_t>(y);
+            const int* r = model.ring.ptr<int>(y);
+            for (int x = 0; x < model.size.width; ++x) {
+                if (r[x] < 0 || raw[x] >= kSaturated) continue;
+                const size_t k = static_cast<size_t>(r[x]);
+                residual.add(a[x] - sumA[k] / cnt[k], b[x] - sumB[k] / cnt[k]);
+            }
+        }
+        const double d = residual.ncc();
+        out.detail = std::isnan(d) ? 0 : d;
+    }
+    if (n < model.blocks / 2) return out;
+    out.blockMean = sum / n;
+    out.blockMin = lowest;
+    out.score = std::clamp((0.5 * global + 0.5 * out.blockMean) / 3 + 2 * out.detail / 3, 0.0, 1.0);
+    return out;
 }
 
 }  // namespace mengscan::vision::detail

@@ -17,6 +17,8 @@ struct VerifyModel {
     cv::Mat mask;         // CV_8U, 255 inside the artwork (slightly eroded)
     cv::Mat grid;         // CV_32S, block index per pixel (-1 outside mask), for robust NCC
     int blocks = 0;
+    cv::Mat ring;  // CV_32S, distance band from the artwork's centre per pixel (-1 outside)
+    int rings = 0;
 };
 
 VerifyModel makeVerifyModel(const MarkTemplate& t);
@@ -24,6 +26,18 @@ VerifyModel makeVerifyModel(const MarkTemplate& t);
 // Similarity 0..1 of the frame region that `templateToFrame` maps the template onto.
 // `pyramid` holds the frame at full, 1/2, 1/4 ... size (gray); the level whose resolution
 // best matches the patch is sampled to avoid aliasing.
+struct VerifyScore {
+    double score = 0;  // what verifyCandidate returns
+    double global = 0, blockMean = 0, blockMin = 0;
+    // Correlation of what is not rotationally symmetric (each pixel minus the mean of its
+    // ring about the centre): rings of text and round borders, which look-alike seals
+    // share, cancel; the emblem's own figure remains.
+    double detail = 0;
+    int blocksUsed = 0;
+};
+VerifyScore verifyDetail(const std::vector<cv::Mat>& pyramid, const cv::Matx33d& templateToFrame,
+                         const VerifyModel& model);
+
 double verifyCandidate(const std::vector<cv::Mat>& pyramid, const cv::Matx33d& templateToFrame,
                        const VerifyModel& model);
 

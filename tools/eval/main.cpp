@@ -25,6 +25,7 @@ struct Args {
     bool perScene = false;
     int limit = 0;
     bool noEnhance = false;
+    std::string markStages = "outlines,colour-features,whole-frame";
 };
 
 int run(const Args& args) {
@@ -40,7 +41,15 @@ int run(const Args& args) {
     }
     vision::ReaderOptions reader;
     reader.enhance = !args.noEnhance;
-    const VisionRun pipeline(vision::MarkDetector(std::move(*markTemplate)), reader);
+    vision::MarkDetectorOptions markOptions;
+    const auto has = [&](const char* stage) {
+        return ("," + args.markStages + ",").find(std::string(",") + stage + ",") !=
+               std::string::npos;
+    };
+    markOptions.outlines = has("outlines");
+    markOptions.colourFeatures = has("colour-features");
+    markOptions.wholeFrameFeatures = has("whole-frame");
+    const VisionRun pipeline(vision::MarkDetector(std::move(*markTemplate), markOptions), reader);
 
     std::vector<SceneScore> scores;
     const size_t n =
@@ -82,6 +91,8 @@ int main(int argc, char** argv) {
     app.add_flag("--per-scene", args.perScene, "with --json: every scene's result too");
     app.add_option("--limit", args.limit, "only the first N scenes")->check(CLI::NonNegativeNumber);
     app.add_flag("--no-enhance", args.noEnhance, "code reader without its extra passes");
+    app.add_option("--mark-stages", args.markStages,
+                   "mark detector stages to run: outlines,colour-features,whole-frame");
     CLI11_PARSE(app, argc, argv);
     try {
         return run(args);

@@ -30,11 +30,16 @@ Expected<MarkTemplate> makeMarkTemplate(const cv::Mat& image, const std::string&
 
 struct MarkDetectorOptions {
     // Acceptance threshold on the verification score (0..1). Below it, found = false.
-    // 0.6 separates the stand-in from same-colour, same-shape seals (docs/vision.md).
-    double minScore = 0.6;
+    // 0.5 separates the stand-in from same-colour, same-shape seals (docs/vision.md).
+    double minScore = 0.5;
     // Smallest and largest mark width in frame pixels the search is built for.
     int minMarkPx = 40;
     int maxMarkPx = 400;
+    // Stages (docs/vision.md), cheapest first; each can be switched off to measure it.
+    bool outlines = true;            // outline proposals + rotation search + ECC
+    bool colourFeatures = true;      // ORB around colour blobs
+    // ORB on the whole frame pyramid; always on when the template has no usable outline.
+    bool wholeFrameFeatures = false;
 };
 
 struct MarkDetection {

@@ -1,0 +1,43 @@
+// Internal: from an outline (mark_silhouette) to a template -> frame homography.
+// The outline's moments give the mark's affine frame up to a rotation; the rotation is
+// searched by correlating the "whitened" frame patch with the template rotated in 10
+// degree steps; the best hypotheses are then refined to a full homography by ECC
+// (enhanced correlation coefficient, cv::findTransformECC) on a small rectified patch.
+// Works at any size the outline was found at, where corner features are too few.
+#pragma once
+
+#include <opencv2/core.hpp>
+#include <vector>
+
+#include "mark_silhouette.hpp"
+#include "mengscan/vision/mark_detector.hpp"
+
+namespace mengscan::vision::detail {
+
+struct AlignModel {
+    bool usable = false;
+    cv::Point2d centre;          // template outline centroid, template px
+    cv::Matx22d invSqrtCov;      // template outline covariance^(-1/2)
+    std::vector<cv::Mat> views;  // CV_32F band-passed template, whitened, one per angle
+    std::vector<double> angles;  // radians
+    cv::Mat eccTemplate;         // CV_32F, the template on white at kEccMark px + padding
+    double eccScale = 1;         // ecc px per template px
+};
+
+AlignModel makeAlignModel(const MarkTemplate& t, const Outline& templateOutline);
+
+struct Alignment {
+    cv::Matx33d templateToFrame;
+    double rotationScore = 0;  // normalised correlation of the best rotation (-1..1)
+    bool refined = false;      // ECC converged
+};
+
+// Up to maxHypotheses alignments of the template onto one outline (frame px), best first;
+// rotations that correlate below minRotationScore are not refined or returned: without
+// feature matches that correlation is the evidence besides verification (docs/vision.md).
+// `pyramid`: the frame in grey at full, 1/2, 1/4 ... size.
+std::vector<Alignment> alignOutline(const std::vector<cv::Mat>& pyramid, const Outline& outline,
+                                    const AlignModel& model, int maxHypotheses,
+                                    double minRotationScore);
+
+}  // namespace mengscan::vision::detail

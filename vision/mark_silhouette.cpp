@@ -1,0 +1,183 @@
+#include "mark_silhouette.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <opencv2/imgproc.hpp>
+
+namespace mengscan::vision::detail {
+namespace {
+
+constexpr int kDownscale = 2;      // outlines are found at half size (a 40 px mark: 20 px)
+constexpr int kInkBlock = 25;      // local mean window (half-size px) for "darker than paper"
+constexpr double kInkMargin = 10;  // grey levels below the local mean that count as ink
+constexpr int kMinSat = 60, kMinVal = 35;  // as in mark_colour: below, hue is noise
+
+Outline outlineOf(const std::vector<cv::Point>& contour, double scale, double offset) {
+    Outline o;
+    const cv::Moments m = cv::moments(contour);
+    if (m.m00 <= 0) return o;
+    o.area = m.m00 * scale * scale;
+    o.centre = {m.m10 / m.m00 * scale + offset, m.m01 / m.m00 * scale + offset};
+    o.cov = cv::Matx22d(m.mu20, m.mu11, m.mu11, m.mu02) * (scale * scale / m.m00);
+    const double det = o.cov(0, 0) * o.cov(1, 1) - o.cov(0, 1) * o.cov(1, 0);
+    o.ellipseFill = det > 0 ? o.area / (4 * CV_PI * std::sqrt(det)) : 0;
+    std::vector<cv::Point> hull;
+    cv::convexHull(contour, hull);
+    const double hullArea = cv::contourArea(hull);
+    o.solidity = hullArea > 0 ? m.m00 / hullArea : 0;
+    return o;
+}
+
+// Smaller over larger eigenvalue of a covariance: 1 for a disc, cos^2(tilt) for a tilted one.
+double eigenRatio(const cv::Matx22d& c) {
+    const double tr = c(0, 0) + c(1, 1), det = c(0, 0) * c(1, 1) - c(0, 1) * c(1, 0);
+    const double d = std::sqrt(std::max(0.0, tr * tr / 4 - det));
+    const double hi = tr / 2 + d, lo = tr / 2 - d;
+    return hi > 0 ? std::max(0.0, lo) / hi : 0;
+}
+
+// Ink: darker than the paper around it, in any colour; closed so a ring broken by glare
+// or by letters knocked out of it stays one outline.
+cv::Mat inkMask(const cv::Mat& gray) {
+    cv::Mat ink;
+    cv::adaptiveThreshold(gray, ink, 255, cv::ADAPTIVE_THRESH_MEAN_C, cv::THRESH_BINARY_INV,
+                          kInkBlock, kInkMargin);
+    cv::morphologyEx(ink, ink, cv::MORPH_CLOSE,
+                     cv::getStructuringElement(cv::MORPH_ELLIPSE, cv::Size(3, 3)));
+    return ink;
+}
+
+cv::Mat colourMask(const cv::Mat& bgr, const ColourModel& colour) {
+    cv::Mat hsv;
+    cv::cvtColor(bgr, hsv, cv::COLOR_BGR2HSV);
+    cv::Mat hit(bgr.size(), CV_8UC1);
+    for (int y = 0; y < hsv.rows; ++y) {
+        const auto* p = hsv.ptr<cv::Vec3b>(y);
+        uint8_t* o = hit.ptr<uint8_t>(y);
+        for (int x = 0; x < hsv.cols; ++x) {
+            o[x] =
+                (p[x][1] >= kMinSat && p[x][2] >= kMinVal && colour.hueHist.at<float>(p[x][0]) > 0)
+                    ? 255
+                    : 0;
+        }
+    }
+    cv::morphologyEx(hit, hit, cv::MORPH_CLOSE,
+                     cv::getStructuringElement(cv::MORPH_ELLIPSE, cv::Size(3, 3)));
+    return hit;
+}
+
+// Outer boundaries at every depth (a mark sits inside the hole a label's paper makes in
+// a darker background), as outlines in full-frame pixels.
+std::vector<Outline> outlines(const cv::Mat& mask, double minArea, double maxArea) {
+    std::vector<std::vector<cv::Point>> contours;
+    std::vector<cv::Vec4i> hierarchy;
+    cv::findContours(mask, contours, hierarchy, cv::RETR_CCOMP, cv::CHAIN_APPROX_SIMPLE);
+    std::vector<Outline> out;
+    for (size_t i = 0; i < contours.size(); ++i) {
+        if (hierarchy[i][3] >= 0) continue;  // a hole
+        const double area = std::abs(cv::contourArea(contours[i]));
+        if (area < minArea || area > maxArea) continue;
+        const Outline o = outlineOf(contours[i], kDownscale, (kDownscale - 1) / 2.0);
+        out.push_back(o);
+        // Glare or a fold can bite into the outline; its convex hull is then the better
+        // estimate of where the whole mark is.
+        if (o.solidity < 0.85) {
+            std::vector<cv::Point> hull;
+            cv::convexHull(contours[i], hull);
+            out.push_back(outlineOf(hull, kDownscale, (kDownscale - 1) / 2.0));
+        }
+    }
+    return out;
+}
+
+}  // namespace
+
+SilhouetteModel makeSilhouetteModel(const cv::Mat& templateBgr, const cv::Mat& templateMask) {
+    SilhouetteModel m;
+    // The artwork on white paper, at the size a frame would show a mid-sized mark, through
+    // the same ink function the frames go through.
+    constexpr int kWidth = 60, kPad = 16;
+    cv::Mat white(templateBgr.size(), CV_8UC3, cv::Scalar(255, 255, 255));
+    templateBgr.copyTo(white, templateMask);
+    const double s = static_cast<double>(kWidth) / std::max(templateBgr.cols, templateBgr.rows);
+    cv::Mat small, gray, padded;
+    cv::resize(white, small, cv::Size(), s, s, cv::INTER_AREA);
+    cv::cvtColor(small, gray, cv::COLOR_BGR2GRAY);
+    cv::copyMakeBorder(gray, padded, kPad, kPad, kPad, kPad, cv::BORDER_CONSTANT, 255);
+    const cv::Mat ink = inkMask(padded);
+    std::vector<std::vector<cv::Point>> contours;
+    cv::findContours(ink, contours, cv::RETR_EXTERNAL, cv::CHAIN_APPROX_NONE);
+    if (contours.empty()) return m;
+    const auto largest =
+        std::max_element(contours.begin(), contours.end(), [](const auto& a, const auto& b) {
+            return std::abs(cv::contourArea(a)) < std::abs(cv::contourArea(b));
+        });
+    // Back to template pixels.
+    Outline o = outlineOf(*largest, 1.0 / s, 0);
+    o.centre -= cv::Point2d(kPad / s, kPad / s);
+    // Too little of the artwork's box: not an outline the frames can show.
+    if (o.area < 0.15 * templateBgr.cols * templateBgr.rows) return m;
+    m.outline = o;
+    const double side = std::max(templateBgr.cols, templateBgr.rows);
+    m.areaFraction = o.area / (side * side);
+    m.usable = true;
+    return m;
+}
+
+std::vector<SilhouetteCandidate> proposeSilhouettes(const cv::Mat& gray, const cv::Mat& bgr,
+                                                    const SilhouetteModel& model,
+                                                    const ColourModel& colour, double minMarkPx,
+                                                    double maxMarkPx, int maxCandidates) {
+    std::vector<SilhouetteCandidate> out;
+    if (!model.usable) return out;
+    const Outline& t = model.outline;
+    const cv::Size half(gray.cols / kDownscale, gray.rows / kDownscale);
+    const double k2 = kDownscale * kDownscale;
+    std::vector<std::pair<Outline, bool>> found;
+    cv::Mat smallGray;
+    cv::resize(gray, smallGray, half, 0, 0, cv::INTER_AREA);
+    const double areaFraction = model.areaFraction;
+    // Area bounds in half-size px; a mark tilted by 50 degrees keeps ~0.6 of its area.
+    const double minArea = 0.5 * areaFraction * minMarkPx * minMarkPx / k2;
+    const double maxArea = 1.3 * areaFraction * maxMarkPx * maxMarkPx / k2;
+    for (const auto& o : outlines(inkMask(smallGray), minArea, maxArea))
+        found.push_back({o, false});
+    if (colour.usable && !bgr.empty() && bgr.channels() == 3) {
+        cv::Mat smallBgr;
+        cv::resize(bgr, smallBgr, half, 0, 0, cv::INTER_AREA);
+        for (const auto& o : outlines(colourMask(smallBgr, colour), minArea, maxArea))
+            found.push_back({o, true});
+    }
+    const double tRatio = eigenRatio(t.cov);
+    for (const auto& [o, coloured] : found) {
+        // Tilted by up to ~55 degrees: the short axis shrinks to cos(55) = 0.57.
+        if (eigenRatio(o.cov) < 0.3 * tRatio) continue;
+        const double fillPenalty =
+            std::abs(std::log(std::max(1e-3, o.ellipseFill) / t.ellipseFill));
+        const double solidPenalty = std::max(0.0, t.solidity - o.solidity);
+        if (fillPenalty > 0.5 || solidPenalty > 0.35) continue;
+        SilhouetteCandidate c;
+        c.outline = o;
+        c.coloured = coloured;
+        c.markPx = std::sqrt(o.area / areaFraction);
+        c.likeness = 1.0 - 2 * fillPenalty - 2 * solidPenalty + (coloured ? 0.3 : 0.0);
+        // The same outline from both masks: keep the coloured (more specific) one.
+        bool duplicate = false;
+        for (auto& d : out) {
+            if (cv::norm(d.outline.centre - o.centre) < 0.15 * c.markPx &&
+                std::abs(std::log(d.outline.area / o.area)) < 0.3) {
+                duplicate = true;
+                if (c.likeness > d.likeness) d = c;
+                break;
+            }
+        }
+        if (!duplicate) out.push_back(c);
+    }
+    std::sort(out.begin(), out.end(),
+              [](const auto& a, const auto& b) { return a.likeness > b.likeness; });
+    if (static_cast<int>(out.size()) > maxCandidates)
+        out.resize(static_cast<size_t>(maxCandidates));
+    return out;
+}
+
+}  // namespace mengscan::vision::detail

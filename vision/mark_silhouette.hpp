@@ -1,0 +1,48 @@
+// Internal: proposals from the mark's outline. A printed emblem is ink on paper; its ink,
+// closed over small gaps and filled, has the outline of the artwork (a disc for a seal, a
+// hexagon for a hexagonal badge), whatever the ink colour. The outline's centroid and
+// second moments fix the mark's position, size and the affine part of its tilt, leaving
+// only the rotation unknown (mark_align). Learnt from the template's own outline.
+#pragma once
+
+#include <opencv2/core.hpp>
+#include <vector>
+
+#include "mark_colour.hpp"
+
+namespace mengscan::vision::detail {
+
+// An outline's centroid and covariance (second central moments / area), in pixels.
+struct Outline {
+    cv::Point2d centre;
+    cv::Matx22d cov;
+    double area = 0;
+    // Affine-invariant shape figures: area / (4 pi sqrt(det cov)) (1 for any ellipse,
+    // lower for ragged shapes) and area / convex hull area.
+    double ellipseFill = 0;
+    double solidity = 0;
+};
+
+struct SilhouetteModel {
+    bool usable = false;
+    Outline outline;          // the template's, in template pixels
+    double areaFraction = 1;  // outline area / (template long side)^2
+};
+
+struct SilhouetteCandidate {
+    Outline outline;        // frame pixels
+    double markPx = 0;      // estimated long side of the mark, frame px
+    double likeness = 0;    // ordering: outline and colour resemblance to the template
+    bool coloured = false;  // found through the template's colour
+};
+
+SilhouetteModel makeSilhouetteModel(const cv::Mat& templateBgr, const cv::Mat& templateMask);
+
+// Outlines in the frame shaped like the template's, most alike first. `gray` is the full
+// frame; `bgr` may be empty (no colour evidence).
+std::vector<SilhouetteCandidate> proposeSilhouettes(const cv::Mat& gray, const cv::Mat& bgr,
+                                                    const SilhouetteModel& model,
+                                                    const ColourModel& colour, double minMarkPx,
+                                                    double maxMarkPx, int maxCandidates);
+
+}  // namespace mengscan::vision::detail
