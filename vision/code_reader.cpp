@@ -19,7 +19,7 @@ struct Pass {
     const char* name;
     double scale;  // resize factor applied before decoding (1 = none)
     std::function<void(const cv::Mat& in, cv::Mat& out)> prepare;  // null = pixels as they are
-    bool globalHistogram;
+    Binariser binariser;
 };
 
 void clahe(const cv::Mat& in, cv::Mat& out) {
@@ -36,15 +36,16 @@ void sharpen(const cv::Mat& in, cv::Mat& out) {
 void invert(const cv::Mat& in, cv::Mat& out) { cv::bitwise_not(in, out); }
 
 std::vector<Pass> passesFor(const cv::Mat& gray, bool enhance) {
-    std::vector<Pass> passes{{"plain", 1.0, nullptr, false}};
+    constexpr Binariser local = Binariser::LocalAverage;
+    std::vector<Pass> passes{{"plain", 1.0, nullptr, local}};
     if (!enhance) return passes;
     const int longSide = std::max(gray.cols, gray.rows);
-    passes.push_back({"global-histogram", 1.0, nullptr, true});
-    if (longSide <= 1600) passes.push_back({"upscale-2x", 2.0, nullptr, false});
-    passes.push_back({"clahe", 1.0, clahe, false});
-    passes.push_back({"sharpen", 1.0, sharpen, false});
-    if (longSide >= 1200) passes.push_back({"downscale-half", 0.5, nullptr, false});
-    passes.push_back({"inverted", 1.0, invert, false});
+    passes.push_back({"global-histogram", 1.0, nullptr, Binariser::GlobalHistogram});
+    if (longSide <= 1600) passes.push_back({"upscale-2x", 2.0, nullptr, local});
+    passes.push_back({"clahe", 1.0, clahe, local});
+    passes.push_back({"sharpen", 1.0, sharpen, local});
+    if (longSide >= 1200) passes.push_back({"downscale-half", 0.5, nullptr, local});
+    passes.push_back({"inverted", 1.0, invert, local});
     return passes;
 }
 
@@ -52,11 +53,44 @@ bool sameSymbol(const DecodedCode& a, const DecodedCode& b) {
     return a.format == b.format && a.bytes == b.bytes && a.text == b.text;
 }
 
+// Adds `code` to the valid or the failed bucket unless that bucket has it already.
+void keep(DecodedCode&& code, std::vector<DecodedCode>& found, std::vector<DecodedCode>& failures) {
+    auto& bucket = code.ok() ? found : failures;
+    const bool dup = std::any_of(bucket.begin(), bucket.end(),
+                                 [&](const DecodedCode& c) { return sameSymbol(c, code); });
+    if (!dup) bucket.push_back(std::move(code));
+}
+
 }  // namespace
 
 std::vector<DecodedCode> CodeReader::read(const GrayView& frame) const {
+    return read(frame, options_.formats);
+}
+
+std::vector<DecodedCode> CodeReader::readOnce(const GrayView& frame, const SinglePass& pass) const {
+    std::vector<DecodedCode> found, failures;
+    const CodeFormats formats = pass.formats & options_.formats;
+    if (frame.empty() || formats == 0) return found;
+    ZxingRequest request;
+    request.formats = formats;
+    request.binariser = pass.binariser;
+    request.tryHarder = pass.tryHarder;
+    request.tryRotate = pass.tryRotate;
+    request.tryDownscale = pass.tryDownscale;
+    request.returnErrors = options_.returnErrors;
+    request.maxSymbols = options_.maxSymbols;
+    for (DecodedCode& code : decodeWithZxing(frame, request)) {
+        code.pass = pass.name;
+        keep(std::move(code), found, failures);
+    }
+    if (options_.returnErrors && found.empty()) return failures;
+    return found;
+}
+
+std::vector<DecodedCode> CodeReader::read(const GrayView& frame, CodeFormats formats) const {
     std::vector<DecodedCode> found;
-    if (frame.empty()) return found;
+    formats &= options_.formats;
+    if (frame.empty() || formats == 0) return found;
     // A header over the caller's pixels: no copy.
     const cv::Mat gray(frame.height, frame.width, CV_8UC1, const_cast<uint8_t*>(frame.data),
                        static_cast<size_t>(frame.stride));
@@ -79,8 +113,8 @@ std::vector<DecodedCode> CodeReader::read(const GrayView& frame) const {
             continue;  // a failed preparation only costs this pass
         }
         ZxingRequest request;
-        request.formats = options_.formats;
-        request.globalHistogram = pass.globalHistogram;
+        request.formats = formats;
+        request.binariser = pass.binariser;
         request.returnErrors = options_.returnErrors;
         request.maxSymbols = options_.maxSymbols;
         const GrayView view{pixels.data, pixels.cols, pixels.rows, static_cast<int>(pixels.step)};
@@ -90,10 +124,7 @@ std::vector<DecodedCode> CodeReader::read(const GrayView& frame) const {
                 p.y = static_cast<float>(p.y / pass.scale);
             }
             code.pass = pass.name;
-            auto& bucket = code.ok() ? found : failures;
-            const bool dup = std::any_of(bucket.begin(), bucket.end(),
-                                         [&](const DecodedCode& c) { return sameSymbol(c, code); });
-            if (!dup) bucket.push_back(std::move(code));
+            keep(std::move(code), found, failures);
         }
         if (!found.empty()) break;
     }

@@ -18,6 +18,15 @@ ZXing::BarcodeFormats toZxing(CodeFormats formats) {
     return out;
 }
 
+ZXing::Binarizer toZxing(Binariser b) {
+    switch (b) {
+        case Binariser::GlobalHistogram: return ZXing::Binarizer::GlobalHistogram;
+        case Binariser::FixedThreshold: return ZXing::Binarizer::FixedThreshold;
+        case Binariser::LocalAverage: break;
+    }
+    return ZXing::Binarizer::LocalAverage;
+}
+
 CodeFormat fromZxing(ZXing::BarcodeFormat format) {
     switch (format) {
         case ZXing::BarcodeFormat::QRCode: return CodeFormat::QRCode;
@@ -48,12 +57,11 @@ std::vector<DecodedCode> decodeWithZxing(const GrayView& view, const ZxingReques
         ZXing::DecodeHints hints;
         hints.setFormats(toZxing(request.formats));
         hints.setTryHarder(request.tryHarder);
-        hints.setTryRotate(true);
-        hints.setTryDownscale(true);
+        hints.setTryRotate(request.tryRotate);
+        hints.setTryDownscale(request.tryDownscale);
         hints.setReturnErrors(request.returnErrors);
         hints.setMaxNumberOfSymbols(static_cast<uint8_t>(request.maxSymbols));
-        hints.setBinarizer(request.globalHistogram ? ZXing::Binarizer::GlobalHistogram
-                                                   : ZXing::Binarizer::LocalAverage);
+        hints.setBinarizer(toZxing(request.binariser));
         const ZXing::ImageView image(view.data, view.width, view.height, ZXing::ImageFormat::Lum,
                                      view.stride);
         for (const ZXing::Result& r : ZXing::ReadBarcodes(image, hints)) {

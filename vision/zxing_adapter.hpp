@@ -9,8 +9,11 @@ namespace mengscan::vision {
 
 struct ZxingRequest {
     CodeFormats formats = kAllCodeFormats;
-    bool globalHistogram = false;  // GlobalHistogram binariser instead of LocalAverage
+    Binariser binariser = Binariser::LocalAverage;
+    // ZXing-cpp's effort flags (its defaults are all on).
     bool tryHarder = true;
+    bool tryRotate = true;
+    bool tryDownscale = true;
     bool returnErrors = false;
     int maxSymbols = 8;
 };

@@ -6,8 +6,11 @@
 #include <ZXing/MultiFormatWriter.h>
 #include <doctest/doctest.h>
 
+#include <array>
 #include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
+#include <string>
+#include <utility>
 
 #include "common/test_support.hpp"
 #include "mengscan/vision/mark_detector.hpp"
@@ -35,6 +38,7 @@ void drawQr(cv::Mat& frame, int x, int y, int side) {
 struct Label {
     cv::Mat frame;
     cv::Mat gray;
+    vision::MarkDetection truth;  // where the mark really is, as a found detection
 };
 
 Label renderLabel(int markPx, int qrPx, int photo, bool withQr = true) {
@@ -46,7 +50,10 @@ Label renderLabel(int markPx, int qrPx, int photo, bool withQr = true) {
     scene.centre = {500, 360};
     scene.rotationDeg = 8;
     Label l;
-    l.frame = test::renderMarkScene(test::backgroundPhoto(photo), art, scene);
+    std::array<cv::Point2f, 4> quad;
+    l.frame = test::renderMarkScene(test::backgroundPhoto(photo), art, scene, &quad);
+    l.truth.found = true;
+    for (size_t i = 0; i < 4; ++i) l.truth.quad[i] = {quad[i].x, quad[i].y};
     if (withQr) drawQr(l.frame, 500 + markPx * 3 / 4, 360 - qrPx / 2, qrPx);
     cv::cvtColor(l.frame, l.gray, cv::COLOR_BGR2GRAY);
     return l;
@@ -99,7 +106,7 @@ TEST_CASE("guided reading: without a mark the code is still found, and nothing i
     CHECK(vision::readCodesGuided(reader, withCode.frame, nullptr).empty());
 }
 
-TEST_CASE("guided reading: the whole-frame last resort is one plain pass unless asked for more") {
+TEST_CASE("guided reading: the whole-frame last resort is one quick pass unless asked for more") {
     const vision::CodeReader reader;
     vision::GuidedReadOptions wholeOnly;
     wholeOnly.codeRegions = false;
@@ -107,9 +114,9 @@ TEST_CASE("guided reading: the whole-frame last resort is one plain pass unless 
     const auto codes = vision::readCodesGuided(reader, readable.gray, nullptr, wholeOnly);
     REQUIRE(codes.size() == 1);
     CHECK(codes[0].text == kPayload);
-    CHECK(codes[0].pass == "plain");
+    CHECK(codes[0].pass == "whole-frame/quick");
 
-    // A tiny code (about 1.3 px per module): the plain pass alone misses it; the opt-in
+    // A tiny code (about 1.3 px per module): the quick pass alone misses it; the opt-in
     // 2x upscaled pass and the reader's full chain read it.
     const Label tiny = renderLabel(100, 48, 1);
     CHECK(vision::readCodesGuided(reader, tiny.gray, nullptr, wholeOnly).empty());
@@ -118,10 +125,85 @@ TEST_CASE("guided reading: the whole-frame last resort is one plain pass unless 
     const auto up = vision::readCodesGuided(reader, tiny.gray, nullptr, upscale);
     REQUIRE(up.size() == 1);
     CHECK(up[0].text == kPayload);
-    CHECK(up[0].pass == "upscale-2x/plain");
+    CHECK(up[0].pass == "whole-frame-upscaled/quick");
     vision::GuidedReadOptions full = wholeOnly;
     full.wholeFrameEnhance = true;
     const auto chain = vision::readCodesGuided(reader, tiny.gray, nullptr, full);
     REQUIRE(chain.size() == 1);
     CHECK(chain[0].text == kPayload);
+    CHECK(chain[0].pass.rfind("whole-frame/", 0) == 0);
+}
+
+TEST_CASE("guided reading: with a found mark the whole frame is searched only when asked") {
+    const vision::CodeReader reader;
+    // The code far from the mark (top right corner), regions off: only the whole frame
+    // could read it.
+    Label l = renderLabel(100, 100, 1, false);
+    drawQr(l.frame, 1080, 20, 150);
+    cv::cvtColor(l.frame, l.gray, cv::COLOR_BGR2GRAY);
+    vision::GuidedReadOptions options;
+    options.codeRegions = false;
+    CHECK(vision::readCodesGuided(reader, l.gray, &l.truth, options).empty());
+    options.wholeFrameWithMark = true;
+    const auto codes = vision::readCodesGuided(reader, l.gray, &l.truth, options);
+    REQUIRE(codes.size() == 1);
+    CHECK(codes[0].text == kPayload);
+    CHECK(codes[0].pass == "whole-frame/quick");
+    CHECK(codes[0].quad[0].x > 1080);
+}
+
+TEST_CASE("guided reading: a blurred code beside the mark is read by the sharpened second look") {
+    const vision::CodeReader reader;
+    vision::GuidedReadOptions markOnly;
+    markOnly.codeRegions = false;
+    markOnly.wholeFrame = false;
+    vision::GuidedReadOptions noSharpen = markOnly;
+    noSharpen.markSharpen = false;
+    // Blur the label more and more: just past what the quick pass reads, the sharpened
+    // look still reads it (where exactly depends on the size; a sweep finds it).
+    for (int markPx : {60, 80, 120}) {
+        CAPTURE(markPx);
+        const Label sharp = renderLabel(markPx, markPx, 1);
+        int rescued = 0;
+        for (double sigma = 0.4; sigma < 2.5; sigma += 0.1) {
+            cv::Mat blurred;
+            cv::GaussianBlur(sharp.gray, blurred, cv::Size(0, 0), sigma);
+            const auto codes = vision::readCodesGuided(reader, blurred, &sharp.truth, markOnly);
+            if (codes.empty() || codes[0].pass != "mark-region/sharpen") continue;
+            CHECK(codes[0].text == kPayload);
+            CHECK(vision::readCodesGuided(reader, blurred, &sharp.truth, noSharpen).empty());
+            ++rescued;
+        }
+        CHECK(rescued >= 1);
+    }
+}
+
+TEST_CASE("guided reading: only the formats a label carries, unless the reader reads none") {
+    // A Code128 barcode alone in the frame.
+    Label l = renderLabel(100, 100, 3, false);
+    const ZXing::BitMatrix bits = ZXing::MultiFormatWriter(ZXing::BarcodeFormat::Code128)
+                                      .setMargin(10)
+                                      .encode("0021-MZB-24-00057", 0, 0);
+    cv::Mat bar(bits.height(), bits.width(), CV_8UC1);
+    for (int r = 0; r < bits.height(); ++r)
+        for (int c = 0; c < bits.width(); ++c) bar.at<uint8_t>(r, c) = bits.get(c, r) ? 20 : 240;
+    cv::Mat big;
+    cv::resize(bar, big, cv::Size(bar.cols * 2, 80), 0, 0, cv::INTER_NEAREST);
+    // Mid-height: without try-harder ZXing-cpp scans linear codes on rows near the middle.
+    REQUIRE(big.cols < 560);
+    big.copyTo(l.gray(cv::Rect(700, 320, big.cols, big.rows)));
+
+    const vision::CodeReader all;  // every format, as `mengscan scan` without --formats
+    CHECK(vision::readCodesGuided(all, l.gray, nullptr).empty());
+    vision::GuidedReadOptions anyFormat;
+    anyFormat.labelFormats = vision::kAllCodeFormats;
+    auto codes = vision::readCodesGuided(all, l.gray, nullptr, anyFormat);
+    REQUIRE(codes.size() == 1);
+    CHECK(std::string(vision::toString(codes[0].format)) == "Code128");
+
+    vision::ReaderOptions only128;
+    only128.formats = static_cast<vision::CodeFormats>(vision::CodeFormat::Code128);
+    codes = vision::readCodesGuided(vision::CodeReader(only128), l.gray, nullptr);
+    REQUIRE(codes.size() == 1);
+    CHECK(codes[0].text == "0021-MZB-24-00057");
 }

@@ -47,6 +47,22 @@ struct DecodedCode {
     bool ok() const { return !error && format != CodeFormat::None; }
 };
 
+// ZXing-cpp's binarisers: LocalAverage (its default, 8x8-block thresholds), one global
+// histogram threshold, or a fixed threshold at 127.
+enum class Binariser { LocalAverage, GlobalHistogram, FixedThreshold };
+
+// One decoder call with chosen effort: what the mark-guided reader runs first on a small,
+// well-scaled region. ZXing-cpp's defaults (try harder, rotate, downscale) cost several
+// times more and, for 2D codes at a few px per module, find almost nothing more.
+struct SinglePass {
+    CodeFormats formats = kAllCodeFormats;  // intersected with ReaderOptions::formats
+    bool tryHarder = false;
+    bool tryRotate = false;
+    bool tryDownscale = false;
+    Binariser binariser = Binariser::LocalAverage;
+    const char* name = "quick";  // DecodedCode::pass
+};
+
 struct ReaderOptions {
     CodeFormats formats = kAllCodeFormats;
     // Extra passes (other binariser, scaling, contrast) when the plain pass finds nothing.
@@ -61,6 +77,10 @@ public:
     explicit CodeReader(ReaderOptions options = {}) : options_(options) {}
     // All valid symbols in the frame (deduplicated), in the frame's coordinates.
     std::vector<DecodedCode> read(const GrayView& frame) const;
+    // The same chain, restricted to `formats` (intersected with the reader's own).
+    std::vector<DecodedCode> read(const GrayView& frame, CodeFormats formats) const;
+    // One pass only: valid symbols (plus failures when returnErrors), frame coordinates.
+    std::vector<DecodedCode> readOnce(const GrayView& frame, const SinglePass& pass) const;
     const ReaderOptions& options() const { return options_; }
 
 private:

@@ -1,6 +1,7 @@
 // Code reading tied to the mark: decode where the code should be first (around the mark,
-// then code-like regions), each at a scale where modules are a few pixels wide; fall back
-// to the whole frame only when those found nothing. Stops at the first valid symbol(s).
+// then code-like regions), each at a scale where modules are a few pixels wide, with one
+// cheap decoder pass and only the formats a label carries; fall back to the whole frame
+// only when those found nothing. Stops at the first valid symbol(s).
 #pragma once
 
 #include <opencv2/core/mat.hpp>
@@ -12,23 +13,32 @@
 namespace mengscan::vision {
 
 struct GuidedReadOptions {
-    bool markRegion = true;   // the neighbourhood of a found mark
-    bool codeRegions = true;  // dense high-contrast blobs that look like 2D codes
+    // What a label carries. Intersected with the reader's formats; when the reader asks
+    // for none of these (e.g. `--formats Code128`), the reader's formats are used instead.
+    CodeFormats labelFormats = static_cast<CodeFormats>(CodeFormat::QRCode) |
+                               static_cast<CodeFormats>(CodeFormat::DataMatrix);
+    bool markRegion = true;          // the neighbourhood of a found mark
+    double markNeighbourhood = 2.2;  // mark sizes on each side of the mark's box
+    double markTargetPx = 110;       // region rescaled so the mark is about this wide
+    bool markSharpen = true;         // a second, unsharp-masked look at the mark's region
+    bool codeRegions = true;         // dense high-contrast blobs that look like 2D codes
     int maxCodeRegions = 3;
-    bool wholeFrame = true;  // last resort: ZXing on the whole frame
-    // The last resort runs ZXing's own pass once (try harder, rotate, downscale): the
-    // reader's enhancement chain over a whole 1280x720 frame (CLAHE, sharpen, 2x upscale,
-    // inversion) costs several plain passes and, on the scene sets, read almost nothing
-    // the targeted regions missed (docs/benchmarks.md). true: the reader's full chain.
-    bool wholeFrameEnhance = false;
-    // Without the full chain: after the plain pass, one 2x upscaled pass for small codes
-    // (on the 300-scene set: 6 more reads, median frame time +70%).
-    bool wholeFrameUpscale = false;
+    double codeRegionTargetPx = 250;  // blob rescaled to about this side
+    // Last resort: one quick pass over the whole frame. Skipped when a mark was found (the
+    // code is beside it: on the scene sets the whole frame read nothing the mark's region
+    // and the code-like regions missed) unless wholeFrameWithMark.
+    bool wholeFrame = true;
+    bool wholeFrameWithMark = false;
+    // Opt-in, costly extras after everything above failed (docs/benchmarks.md):
+    bool regionChain = false;        // CodeReader's multi-pass chain on every region
+    bool wholeFrameEnhance = false;  // CodeReader's multi-pass chain on the whole frame
+    bool wholeFrameUpscale = false;  // one quick pass on the whole frame at 2x (tiny codes)
 };
 
 // gray: CV_8UC1 frame. mark: the detector's result for the same frame (may be null or
 // not found). Codes come back in frame coordinates; DecodedCode::pass says where they
-// were found ("mark-region/plain", "code-region/upscale-2x", "plain", ...).
+// were found ("mark-region/quick", "code-region/quick", "whole-frame/quick", ...).
+// With ReaderOptions::returnErrors and nothing valid, the located-but-undecoded symbols.
 std::vector<DecodedCode> readCodesGuided(const CodeReader& reader, const cv::Mat& gray,
                                          const MarkDetection* mark,
                                          const GuidedReadOptions& options = {});
