@@ -8,13 +8,14 @@
 namespace mengscan::vision::detail {
 namespace {
 
-constexpr int kPatch = 40;                  // whitened patch side; a 40 px mark is seen at ~1:1
-constexpr int kView = 30;                   // template view side: +-5 px of centring slack
+constexpr int kPatch = 32;                  // whitened patch side
+constexpr int kView = 24;                   // template view side: +-4 px of centring slack
 constexpr double kPerStd = kPatch / 4.6;    // canonical px per outline std (disc: r = 2 std)
-constexpr int kAngles = 36;                 // 10 degree steps; ECC refines the rest
+constexpr int kAngles = 24;                 // 15 degree steps; ECC refines the rest
 constexpr double kMinAngleGap = CV_PI / 6;  // distinct hypotheses
 constexpr int kEccMark = 64, kEccPad = 12;
-constexpr int kEccIterations = 40;
+constexpr int kEccIterations = 25;
+constexpr double kEccEpsilon = 3e-3;
 
 cv::Matx22d sqrtSym(const cv::Matx22d& c, bool inverse) {
     cv::Mat values, vectors;
@@ -96,9 +97,9 @@ AlignModel makeAlignModel(const MarkTemplate& t, const Outline& outline) {
     return m;
 }
 
-std::vector<Alignment> alignOutline(const std::vector<cv::Mat>& pyramid, const Outline& outline,
-                                    const AlignModel& model, int maxHypotheses,
-                                    double minRotationScore) {
+std::vector<Alignment> coarseAlignments(const std::vector<cv::Mat>& pyramid, const Outline& outline,
+                                        const AlignModel& model, int maxHypotheses,
+                                        double minRotationScore) {
     std::vector<Alignment> out;
     if (!model.usable || outline.area <= 0) return out;
     const cv::Matx22d sqrtCov = sqrtSym(outline.cov, false);
@@ -143,7 +144,8 @@ std::vector<Alignment> alignOutline(const std::vector<cv::Mat>& pyramid, const O
         }
         if (!near) chosen.push_back(h);
     }
-    // 3. Each hypothesis: affine template -> frame, then ECC to a homography.
+    // 3. Each hypothesis as an affine map template -> frame.
+    const double markPx = largestStd(outline.cov) * 4;  // a disc's diameter is 4 std
     for (const auto& h : chosen) {
         const cv::Matx22d R(std::cos(h.angle), -std::sin(h.angle), std::sin(h.angle),
                             std::cos(h.angle));
@@ -151,38 +153,42 @@ std::vector<Alignment> alignOutline(const std::vector<cv::Mat>& pyramid, const O
         const cv::Point2d shift(sqrtCov * cv::Vec2d(h.shift.x, h.shift.y) * (1 / kPerStd));
         const cv::Point2d t0 =
             outline.centre + shift - cv::Point2d(A0 * cv::Vec2d(model.centre.x, model.centre.y));
-        const cv::Matx33d H0 = affine3(A0, t0);
-        // ECC canonical px -> template px -> frame px.
-        const cv::Matx33d eccToTemplate(1 / model.eccScale, 0, -kEccPad / model.eccScale, 0,
-                                        1 / model.eccScale, -kEccPad / model.eccScale, 0, 0, 1);
-        const cv::Matx33d templateToEcc(model.eccScale, 0, kEccPad, 0, model.eccScale, kEccPad, 0,
-                                        0, 1);
-        const cv::Matx33d eccToFrame = H0 * eccToTemplate;
-        double s = 1;
-        const double markPx = largestStd(outline.cov) * 4;
-        const int lv = levelFor(markPx / kEccMark, pyramid.size(), &s);
-        const cv::Matx33d toLevel(s, 0, 0, 0, s, 0, 0, 0, 1);
-        cv::Mat rect, rectF;
-        cv::warpPerspective(pyramid[static_cast<size_t>(lv)], rect, toLevel * eccToFrame,
-                            model.eccTemplate.size(), cv::INTER_LINEAR | cv::WARP_INVERSE_MAP,
-                            cv::BORDER_REPLICATE);
-        rect.convertTo(rectF, CV_32F);
-        cv::Mat W = cv::Mat::eye(3, 3, CV_32F);
-        try {
-            cv::findTransformECC(model.eccTemplate, rectF, W, cv::MOTION_HOMOGRAPHY,
-                                 cv::TermCriteria(cv::TermCriteria::COUNT | cv::TermCriteria::EPS,
-                                                  kEccIterations, 1e-3),
-                                 cv::noArray(), 5);
-            cv::Mat W64;
-            W.convertTo(W64, CV_64F);
-            out.push_back(
-                {eccToFrame * cv::Matx33d(W64.ptr<double>()) * templateToEcc, h.score, true});
-        } catch (const cv::Exception&) {
-            // Did not converge: the affine estimate may still verify.
-            out.push_back({H0, h.score, false});
-        }
+        out.push_back({affine3(A0, t0), h.score, markPx, false});
     }
     return out;
+}
+
+Alignment refineAlignment(const std::vector<cv::Mat>& pyramid, const Alignment& coarse,
+                          const AlignModel& model) {
+    // ECC canonical px -> template px -> frame px.
+    const cv::Matx33d eccToTemplate(1 / model.eccScale, 0, -kEccPad / model.eccScale, 0,
+                                    1 / model.eccScale, -kEccPad / model.eccScale, 0, 0, 1);
+    const cv::Matx33d templateToEcc(model.eccScale, 0, kEccPad, 0, model.eccScale, kEccPad, 0, 0,
+                                    1);
+    const cv::Matx33d eccToFrame = coarse.templateToFrame * eccToTemplate;
+    double s = 1;
+    const int level = levelFor(coarse.markPx / kEccMark, pyramid.size(), &s);
+    const cv::Matx33d toLevel(s, 0, 0, 0, s, 0, 0, 0, 1);
+    cv::Mat rect, rectF;
+    cv::warpPerspective(pyramid[static_cast<size_t>(level)], rect, toLevel * eccToFrame,
+                        model.eccTemplate.size(), cv::INTER_LINEAR | cv::WARP_INVERSE_MAP,
+                        cv::BORDER_REPLICATE);
+    rect.convertTo(rectF, CV_32F);
+    cv::Mat W = cv::Mat::eye(3, 3, CV_32F);
+    try {
+        cv::findTransformECC(model.eccTemplate, rectF, W, cv::MOTION_HOMOGRAPHY,
+                             cv::TermCriteria(cv::TermCriteria::COUNT | cv::TermCriteria::EPS,
+                                              kEccIterations, kEccEpsilon),
+                             cv::noArray(), 5);
+    } catch (const cv::Exception&) {
+        return coarse;  // did not converge: the coarse estimate may still verify
+    }
+    cv::Mat W64;
+    W.convertTo(W64, CV_64F);
+    Alignment refined = coarse;
+    refined.templateToFrame = eccToFrame * cv::Matx33d(W64.ptr<double>()) * templateToEcc;
+    refined.refined = true;
+    return refined;
 }
 
 }  // namespace mengscan::vision::detail

@@ -29,15 +29,21 @@ AlignModel makeAlignModel(const MarkTemplate& t, const Outline& templateOutline)
 struct Alignment {
     cv::Matx33d templateToFrame;
     double rotationScore = 0;  // normalised correlation of the best rotation (-1..1)
+    double markPx = 0;         // the outline's size, frame px
     bool refined = false;      // ECC converged
 };
 
-// Up to maxHypotheses alignments of the template onto one outline (frame px), best first;
-// rotations that correlate below minRotationScore are not refined or returned: without
-// feature matches that correlation is the evidence besides verification (docs/vision.md).
+// Up to maxHypotheses affine alignments of the template onto one outline (frame px), best
+// first; rotations that correlate below minRotationScore are left out: without feature
+// matches that correlation is the evidence besides verification (docs/vision.md).
 // `pyramid`: the frame in grey at full, 1/2, 1/4 ... size.
-std::vector<Alignment> alignOutline(const std::vector<cv::Mat>& pyramid, const Outline& outline,
-                                    const AlignModel& model, int maxHypotheses,
-                                    double minRotationScore);
+std::vector<Alignment> coarseAlignments(const std::vector<cv::Mat>& pyramid, const Outline& outline,
+                                        const AlignModel& model, int maxHypotheses,
+                                        double minRotationScore);
+
+// The coarse alignment refined to a homography by ECC; unchanged (refined = false) when
+// ECC does not converge.
+Alignment refineAlignment(const std::vector<cv::Mat>& pyramid, const Alignment& coarse,
+                          const AlignModel& model);
 
 }  // namespace mengscan::vision::detail

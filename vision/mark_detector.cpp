@@ -34,6 +34,7 @@ constexpr int kMaxProposals = 6;
 constexpr int kMaxOutlines = 8;  // outline candidates aligned per frame
 constexpr int kRotationHypotheses = 2;
 constexpr double kMinRotationScore = 0.75;
+constexpr size_t kMaxRefinements = 6;
 constexpr double kRoiMargin = 2.0;     // region side / estimated mark size
 constexpr double kRoiMarkPx = 128;     // the mark's size in the rescaled region
 constexpr double kRoiThreshold = 3.0;  // RANSAC reprojection error, rescaled region px
@@ -309,12 +310,27 @@ MarkDetection MarkDetector::Impl::run(const cv::Mat& image) const {
     // 0: outlines shaped like the template's, aligned by moments + rotation search + ECC.
     if (options.outlines) {
         const cv::Mat bgr = image.channels() == 3 ? image : cv::Mat();
-        for (const auto& c :
-             detail::proposeSilhouettes(gray, bgr, silhouette, colour, options.minMarkPx,
-                                        options.maxMarkPx, kMaxOutlines)) {
-            for (const auto& a : detail::alignOutline(pyramid, c.outline, align,
-                                                      kRotationHypotheses, kMinRotationScore)) {
-                consider(cv::Mat(a.templateToFrame), kMinInliers, pyramid, best);
+        // Colour outlines first (most specific, and the usual case), then ink outlines.
+        // Per source: the rotation search on every outline (cheap), then refinement and
+        // verification of the best correlating ones first.
+        std::vector<detail::Outline> tried;
+        for (const auto source : {detail::OutlineSource::Colour, detail::OutlineSource::Ink}) {
+            std::vector<detail::Alignment> coarse;
+            for (const auto& c : detail::proposeSilhouettes(gray, bgr, source, silhouette, colour,
+                                                            options.minMarkPx, options.maxMarkPx,
+                                                            kMaxOutlines, tried)) {
+                tried.push_back(c.outline);
+                for (auto& a : detail::coarseAlignments(pyramid, c.outline, align,
+                                                        kRotationHypotheses, kMinRotationScore))
+                    coarse.push_back(a);
+            }
+            std::stable_sort(coarse.begin(), coarse.end(), [](const auto& a, const auto& b) {
+                return a.rotationScore > b.rotationScore;
+            });
+            if (coarse.size() > kMaxRefinements) coarse.resize(kMaxRefinements);
+            for (const auto& a : coarse) {
+                const detail::Alignment r = detail::refineAlignment(pyramid, a, align);
+                consider(cv::Mat(r.templateToFrame), kMinInliers, pyramid, best);
                 if (best.found) return best;
             }
         }

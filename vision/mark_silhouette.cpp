@@ -50,17 +50,13 @@ cv::Mat inkMask(const cv::Mat& gray) {
 cv::Mat colourMask(const cv::Mat& bgr, const ColourModel& colour) {
     cv::Mat hsv;
     cv::cvtColor(bgr, hsv, cv::COLOR_BGR2HSV);
-    cv::Mat hit(bgr.size(), CV_8UC1);
-    for (int y = 0; y < hsv.rows; ++y) {
-        const auto* p = hsv.ptr<cv::Vec3b>(y);
-        uint8_t* o = hit.ptr<uint8_t>(y);
-        for (int x = 0; x < hsv.cols; ++x) {
-            o[x] =
-                (p[x][1] >= kMinSat && p[x][2] >= kMinVal && colour.hueHist.at<float>(p[x][0]) > 0)
-                    ? 255
-                    : 0;
-        }
-    }
+    cv::Mat lut(1, 256, CV_8UC1, cv::Scalar(0));
+    for (int h = 0; h < 180; ++h) lut.at<uint8_t>(h) = colour.hueHist.at<float>(h) > 0 ? 255 : 0;
+    cv::Mat channels[3], hueOk, chromatic;
+    cv::split(hsv, channels);
+    cv::LUT(channels[0], lut, hueOk);
+    cv::inRange(hsv, cv::Scalar(0, kMinSat, kMinVal), cv::Scalar(255, 255, 255), chromatic);
+    cv::Mat hit = hueOk & chromatic;
     cv::morphologyEx(hit, hit, cv::MORPH_CLOSE,
                      cv::getStructuringElement(cv::MORPH_ELLIPSE, cv::Size(3, 3)));
     return hit;
@@ -125,31 +121,27 @@ SilhouetteModel makeSilhouetteModel(const cv::Mat& templateBgr, const cv::Mat& t
 }
 
 std::vector<SilhouetteCandidate> proposeSilhouettes(const cv::Mat& gray, const cv::Mat& bgr,
+                                                    OutlineSource source,
                                                     const SilhouetteModel& model,
                                                     const ColourModel& colour, double minMarkPx,
-                                                    double maxMarkPx, int maxCandidates) {
+                                                    double maxMarkPx, int maxCandidates,
+                                                    const std::vector<Outline>& exclude) {
     std::vector<SilhouetteCandidate> out;
     if (!model.usable) return out;
+    const bool coloured = source == OutlineSource::Colour;
+    if (coloured && (!colour.usable || bgr.empty() || bgr.channels() != 3)) return out;
     const Outline& t = model.outline;
     const cv::Size half(gray.cols / kDownscale, gray.rows / kDownscale);
     const double k2 = kDownscale * kDownscale;
-    std::vector<std::pair<Outline, bool>> found;
-    cv::Mat smallGray;
-    cv::resize(gray, smallGray, half, 0, 0, cv::INTER_AREA);
     const double areaFraction = model.areaFraction;
     // Area bounds in half-size px; a mark tilted by 50 degrees keeps ~0.6 of its area.
     const double minArea = 0.5 * areaFraction * minMarkPx * minMarkPx / k2;
     const double maxArea = 1.3 * areaFraction * maxMarkPx * maxMarkPx / k2;
-    for (const auto& o : outlines(inkMask(smallGray), minArea, maxArea))
-        found.push_back({o, false});
-    if (colour.usable && !bgr.empty() && bgr.channels() == 3) {
-        cv::Mat smallBgr;
-        cv::resize(bgr, smallBgr, half, 0, 0, cv::INTER_AREA);
-        for (const auto& o : outlines(colourMask(smallBgr, colour), minArea, maxArea))
-            found.push_back({o, true});
-    }
+    cv::Mat small, mask;
+    cv::resize(coloured ? bgr : gray, small, half, 0, 0, cv::INTER_AREA);
+    mask = coloured ? colourMask(small, colour) : inkMask(small);
     const double tRatio = eigenRatio(t.cov);
-    for (const auto& [o, coloured] : found) {
+    for (const auto& o : outlines(mask, minArea, maxArea)) {
         // Tilted by up to ~55 degrees: the short axis shrinks to cos(55) = 0.57.
         if (eigenRatio(o.cov) < 0.3 * tRatio) continue;
         const double fillPenalty =
@@ -160,16 +152,19 @@ std::vector<SilhouetteCandidate> proposeSilhouettes(const cv::Mat& gray, const c
         c.outline = o;
         c.coloured = coloured;
         c.markPx = std::sqrt(o.area / areaFraction);
-        c.likeness = 1.0 - 2 * fillPenalty - 2 * solidPenalty + (coloured ? 0.3 : 0.0);
-        // The same outline from both masks: keep the coloured (more specific) one.
+        c.likeness = 1.0 - 2 * fillPenalty - 2 * solidPenalty;
+        // An outline already tried (from the other mask) or found twice here.
+        const auto same = [&](const Outline& d) {
+            return cv::norm(d.centre - o.centre) < 0.15 * c.markPx &&
+                   std::abs(std::log(d.area / o.area)) < 0.3;
+        };
+        if (std::any_of(exclude.begin(), exclude.end(), same)) continue;
         bool duplicate = false;
         for (auto& d : out) {
-            if (cv::norm(d.outline.centre - o.centre) < 0.15 * c.markPx &&
-                std::abs(std::log(d.outline.area / o.area)) < 0.3) {
-                duplicate = true;
-                if (c.likeness > d.likeness) d = c;
-                break;
-            }
+            if (!same(d.outline)) continue;
+            duplicate = true;
+            if (c.likeness > d.likeness) d = c;
+            break;
         }
         if (!duplicate) out.push_back(c);
     }

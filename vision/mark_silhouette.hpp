@@ -36,13 +36,21 @@ struct SilhouetteCandidate {
     bool coloured = false;  // found through the template's colour
 };
 
+enum class OutlineSource {
+    Colour,  // the template's hues (only with a colour model and a colour frame)
+    Ink,     // darker than the paper around it, any colour
+};
+
 SilhouetteModel makeSilhouetteModel(const cv::Mat& templateBgr, const cv::Mat& templateMask);
 
-// Outlines in the frame shaped like the template's, most alike first. `gray` is the full
-// frame; `bgr` may be empty (no colour evidence).
+// Outlines in the frame shaped like the template's, most alike first, from one mask;
+// outlines matching one in `exclude` (already tried) are left out. `gray` is the full
+// frame; `bgr` the same in colour (may be empty for OutlineSource::Ink).
 std::vector<SilhouetteCandidate> proposeSilhouettes(const cv::Mat& gray, const cv::Mat& bgr,
+                                                    OutlineSource source,
                                                     const SilhouetteModel& model,
                                                     const ColourModel& colour, double minMarkPx,
-                                                    double maxMarkPx, int maxCandidates);
+                                                    double maxMarkPx, int maxCandidates,
+                                                    const std::vector<Outline>& exclude);
 
 }  // namespace mengscan::vision::detail
