@@ -89,6 +89,38 @@ Region markRegion(const cv::Mat& gray, const MarkDetection& mark,
     return r;
 }
 
+// Squares beside the mark where a label's code sits: along the mark's own horizontal axis
+// (its top edge: the label may be rotated) first, then along its vertical axis, so the
+// code, not the mark, is at the centre: ZXing-cpp 1.4's DataMatrix detector starts its
+// search at the image centre, and with the mark there it missed rectangular DataMatrix
+// codes it reads at once from a crop (8 more reads of 222 on the 300-scene set).
+std::vector<Region> besideMark(const cv::Mat& gray, const MarkDetection& mark,
+                               const GuidedReadOptions& options) {
+    const double size = std::max(8.0, markSize(mark.quad));
+    PointF c{0, 0};
+    for (const auto& p : mark.quad) c.x += p.x / 4, c.y += p.y / 4;
+    const double ux = mark.quad[1].x - mark.quad[0].x, uy = mark.quad[1].y - mark.quad[0].y;
+    const double n = std::max(1e-6, std::hypot(ux, uy));
+    const double axes[4][2] = {
+        {ux / n, uy / n}, {-ux / n, -uy / n}, {-uy / n, ux / n}, {uy / n, -ux / n}};
+    std::vector<Region> out;
+    for (const auto& a : axes) {
+        const double offset = options.besideOffset * size;
+        const double cx = c.x + a[0] * offset, cy = c.y + a[1] * offset;
+        const double half = options.besideSide * size / 2;
+        Region r;
+        r.box =
+            cv::Rect(cvRound(cx - half), cvRound(cy - half), cvRound(2 * half), cvRound(2 * half)) &
+            cv::Rect(0, 0, gray.cols, gray.rows);
+        if (r.box.width < 16 || r.box.height < 16) continue;
+        r.scale = std::clamp(options.markTargetPx / size, 0.35, 2.5);
+        if (std::abs(r.scale - 1.0) < 0.2) r.scale = 1.0;
+        r.name = "beside-mark";
+        out.push_back(r);
+    }
+    return out;
+}
+
 // Dense, high-contrast, roughly square blobs at 1/4 size: where a 2D code may be.
 std::vector<Region> codeLikeRegions(const cv::Mat& gray, int maxRegions, double targetPx) {
     std::vector<Region> out;
@@ -233,7 +265,13 @@ std::vector<DecodedCode> readCodesGuided(const CodeReader& reader, const cv::Mat
     const bool withMark = options.markRegion && mark != nullptr && mark->found;
     std::vector<Region> regions;
     try {
-        if (withMark) {
+        if (withMark && options.besideMark) {
+            for (auto& r : besideMark(gray, *mark, options)) {
+                read.region(r, GuidedRead::How::Quick);
+                if (read.done()) break;
+            }
+        }
+        if (withMark && !read.done()) {
             Region r = markRegion(gray, *mark, options);
             if (r.box.width >= 16 && r.box.height >= 16) {
                 regions.push_back(r);

@@ -78,7 +78,9 @@ TEST_CASE("guided reading: the code beside a found mark is read from the mark's 
         const auto codes = vision::readCodesGuided(reader, l.gray, &mark);
         REQUIRE(codes.size() == 1);
         CHECK(codes[0].text == kPayload);
-        CHECK(codes[0].pass.rfind("mark-region/", 0) == 0);
+        // Mark-guided: a square beside the mark, or the mark's whole neighbourhood.
+        CHECK((codes[0].pass.rfind("beside-mark/", 0) == 0 ||
+               codes[0].pass.rfind("mark-region/", 0) == 0));
         // Corners come back in frame pixels (the QR's left edge is right of the mark).
         CHECK(codes[0].quad[0].x > 500);
         CHECK(codes[0].quad[0].x < 500 + markPx * 3 / 4 + markPx / 3);
@@ -92,6 +94,7 @@ TEST_CASE("guided reading: without a mark the code is still found, and nothing i
     REQUIRE(codes.size() == 1);
     CHECK(codes[0].text == kPayload);
     CHECK(codes[0].pass.rfind("mark-region/", 0) != 0);
+    CHECK(codes[0].pass.rfind("beside-mark/", 0) != 0);
 
     // Whole-frame fallback switched off and no regions: nothing.
     vision::GuidedReadOptions none;
@@ -150,6 +153,29 @@ TEST_CASE("guided reading: with a found mark the whole frame is searched only wh
     CHECK(codes[0].text == kPayload);
     CHECK(codes[0].pass == "whole-frame/quick");
     CHECK(codes[0].quad[0].x > 1080);
+}
+
+TEST_CASE("guided reading: the code is looked for first in a square beside the mark") {
+    const vision::CodeReader reader;
+    vision::GuidedReadOptions markOnly;
+    markOnly.codeRegions = false;
+    markOnly.wholeFrame = false;
+    for (int markPx : {60, 120, 240}) {
+        CAPTURE(markPx);
+        const Label l = renderLabel(markPx, markPx, 2);
+        const auto codes = vision::readCodesGuided(reader, l.gray, &l.truth, markOnly);
+        REQUIRE(codes.size() == 1);
+        CHECK(codes[0].text == kPayload);
+        CHECK(codes[0].pass == "beside-mark/quick");
+        // Frame coordinates: the QR's left edge is right of the mark.
+        CHECK(codes[0].quad[0].x > 500 + markPx / 2);
+        CHECK(codes[0].quad[0].x < 500 + markPx * 3 / 4 + markPx / 3);
+        vision::GuidedReadOptions neighbourhood = markOnly;
+        neighbourhood.besideMark = false;
+        const auto again = vision::readCodesGuided(reader, l.gray, &l.truth, neighbourhood);
+        REQUIRE(again.size() == 1);
+        CHECK(again[0].pass == "mark-region/quick");
+    }
 }
 
 TEST_CASE("guided reading: a blurred code beside the mark is read by the sharpened second look") {

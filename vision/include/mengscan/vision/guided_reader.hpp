@@ -17,7 +17,13 @@ struct GuidedReadOptions {
     // for none of these (e.g. `--formats Code128`), the reader's formats are used instead.
     CodeFormats labelFormats = static_cast<CodeFormats>(CodeFormat::QRCode) |
                                static_cast<CodeFormats>(CodeFormat::DataMatrix);
-    bool markRegion = true;          // the neighbourhood of a found mark
+    bool markRegion = true;  // the neighbourhood of a found mark
+    // First, code-sized squares beside the mark (left/right along the mark's axis, then
+    // above/below): centred besideOffset mark sizes from the mark's centre, besideSide
+    // mark sizes wide. A label's layout: the code beside the mark at 0.9-1.3x its size.
+    bool besideMark = true;
+    double besideOffset = 1.3;
+    double besideSide = 1.8;
     double markNeighbourhood = 2.2;  // mark sizes on each side of the mark's box
     double markTargetPx = 110;       // region rescaled so the mark is about this wide
     bool markSharpen = true;         // a second, unsharp-masked look at the mark's region
