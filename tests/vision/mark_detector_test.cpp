@@ -140,13 +140,35 @@ TEST_CASE("mark detector: the stand-in mark in rendered scenes") {
     const Tally medium = runScenes(detector, art, 100, 30, 80, 400);
     MESSAGE("80-400 px: found " << medium.found << "/" << medium.scenes << ", located "
                                 << medium.located);
-    CHECK(medium.found >= 28);
+    CHECK(medium.found >= 29);
     CHECK(medium.located >= medium.found - 1);
     const Tally small = runScenes(detector, art, 200, 20, 40, 80);
     MESSAGE("40-80 px: found " << small.found << "/" << small.scenes << ", located "
                                << small.located);
-    CHECK(small.found >= 12);
+    CHECK(small.found >= 14);
     CHECK(small.located >= small.found - 1);
+}
+
+TEST_CASE("mark detector: the outline stage alone (no feature matching) finds and locates") {
+    // Outline proposals + rotation search + ECC, with both ORB stages switched off: this
+    // is the stage that reaches small marks, where corner features are too few.
+    auto t = vision::loadMarkTemplate((markDir() / "meng-mark.png").string());
+    REQUIRE(t.hasValue());
+    vision::MarkDetectorOptions options;
+    options.colourFeatures = false;
+    options.wholeFrameFeatures = false;
+    const vision::MarkDetector outlinesOnly(std::move(*t), options);
+    const cv::Mat art = artwork("meng-mark.png");
+    const Tally small = runScenes(outlinesOnly, art, 200, 20, 40, 80);
+    MESSAGE("outlines only, 40-80 px: found " << small.found << "/" << small.scenes);
+    CHECK(small.found >= 13);
+    CHECK(small.located >= small.found - 1);
+    // Switched off, it finds nothing the same way: the stages really are separate.
+    options.outlines = false;
+    auto t2 = vision::loadMarkTemplate((markDir() / "meng-mark.png").string());
+    REQUIRE(t2.hasValue());
+    const vision::MarkDetector none(std::move(*t2), options);
+    CHECK(runScenes(none, art, 200, 20, 40, 80).found == 0);
 }
 
 TEST_CASE("mark detector: a one-colour (black) print of the mark still passes") {
