@@ -233,3 +233,26 @@ TEST_CASE("guided reading: only the formats a label carries, unless the reader r
     REQUIRE(codes.size() == 1);
     CHECK(codes[0].text == "0021-MZB-24-00057");
 }
+
+TEST_CASE("code reader: one quick pass, and the chain, restricted to some formats") {
+    Label l = renderLabel(100, 100, 1);
+    const cv::Mat qr = l.gray(cv::Rect(560, 290, 160, 140)).clone();
+    const vision::GrayView view{qr.data, qr.cols, qr.rows, static_cast<int>(qr.step)};
+    const vision::CodeReader reader;
+    vision::SinglePass pass;
+    pass.formats = static_cast<vision::CodeFormats>(vision::CodeFormat::QRCode);
+    pass.name = "probe";
+    auto codes = reader.readOnce(view, pass);
+    REQUIRE(codes.size() == 1);
+    CHECK(codes[0].text == kPayload);
+    CHECK(codes[0].pass == "probe");
+    pass.formats = static_cast<vision::CodeFormats>(vision::CodeFormat::DataMatrix);
+    CHECK(reader.readOnce(view, pass).empty());
+    CHECK(reader.read(view, pass.formats).empty());
+    CHECK(reader.read(view, vision::kAllCodeFormats).size() == 1);
+    // The pass's formats are intersected with the reader's.
+    vision::ReaderOptions dmOnly;
+    dmOnly.formats = pass.formats;
+    pass.formats = vision::kAllCodeFormats;
+    CHECK(vision::CodeReader(dmOnly).readOnce(view, pass).empty());
+}
