@@ -310,11 +310,13 @@ MarkDetection MarkDetector::Impl::run(const cv::Mat& image) const {
     // 0: outlines shaped like the template's, aligned by moments + rotation search + ECC.
     if (options.outlines) {
         const cv::Mat bgr = image.channels() == 3 ? image : cv::Mat();
-        // Colour outlines first (most specific, and the usual case), then ink outlines.
+        // Colour outlines first (most specific, and the usual case), then ink outlines, then
+        // top-hat ink outlines (glare); each later source only runs if the earlier failed.
         // Per source: the rotation search on every outline (cheap), then refinement and
         // verification of the best correlating ones first.
         std::vector<detail::Outline> tried;
-        for (const auto source : {detail::OutlineSource::Colour, detail::OutlineSource::Ink}) {
+        for (const auto source : {detail::OutlineSource::Colour, detail::OutlineSource::Ink,
+                                  detail::OutlineSource::InkTopHat}) {
             std::vector<detail::Alignment> coarse;
             for (const auto& c : detail::proposeSilhouettes(gray, bgr, source, silhouette, colour,
                                                             options.minMarkPx, options.maxMarkPx,

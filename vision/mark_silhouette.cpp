@@ -36,12 +36,20 @@ double eigenRatio(const cv::Matx22d& c) {
     return hi > 0 ? std::max(0.0, lo) / hi : 0;
 }
 
-// Ink: darker than the paper around it, in any colour; closed so a ring broken by glare
-// or by letters knocked out of it stays one outline.
-cv::Mat inkMask(const cv::Mat& gray) {
+// Ink: darker than the paper around it (local mean), in any colour; or (blackHat) darker
+// than the local morphological closing, which a glare's smooth brightness slope does not
+// trip (next to a glare spot the local mean is raised and paper reads as ink). Closed so a
+// ring broken by letters knocked out of it stays one outline.
+cv::Mat inkMask(const cv::Mat& gray, bool blackHat) {
     cv::Mat ink;
-    cv::adaptiveThreshold(gray, ink, 255, cv::ADAPTIVE_THRESH_MEAN_C, cv::THRESH_BINARY_INV,
-                          kInkBlock, kInkMargin);
+    if (blackHat) {
+        cv::Mat bh;
+        cv::morphologyEx(gray, bh, cv::MORPH_BLACKHAT,
+                         cv::getStructuringElement(cv::MORPH_RECT, cv::Size(kInkBlock, kInkBlock)));
+        cv::threshold(bh, ink, kInkMargin, 255, cv::THRESH_BINARY);
+    } else
+        cv::adaptiveThreshold(gray, ink, 255, cv::ADAPTIVE_THRESH_MEAN_C, cv::THRESH_BINARY_INV,
+                              kInkBlock, kInkMargin);
     cv::morphologyEx(ink, ink, cv::MORPH_CLOSE,
                      cv::getStructuringElement(cv::MORPH_ELLIPSE, cv::Size(3, 3)));
     return ink;
@@ -100,7 +108,7 @@ SilhouetteModel makeSilhouetteModel(const cv::Mat& templateBgr, const cv::Mat& t
     cv::resize(white, small, cv::Size(), s, s, cv::INTER_AREA);
     cv::cvtColor(small, gray, cv::COLOR_BGR2GRAY);
     cv::copyMakeBorder(gray, padded, kPad, kPad, kPad, kPad, cv::BORDER_CONSTANT, 255);
-    const cv::Mat ink = inkMask(padded);
+    const cv::Mat ink = inkMask(padded, false);
     std::vector<std::vector<cv::Point>> contours;
     cv::findContours(ink, contours, cv::RETR_EXTERNAL, cv::CHAIN_APPROX_NONE);
     if (contours.empty()) return m;
@@ -139,7 +147,8 @@ std::vector<SilhouetteCandidate> proposeSilhouettes(const cv::Mat& gray, const c
     const double maxArea = 1.3 * areaFraction * maxMarkPx * maxMarkPx / k2;
     cv::Mat small, mask;
     cv::resize(coloured ? bgr : gray, small, half, 0, 0, cv::INTER_AREA);
-    mask = coloured ? colourMask(small, colour) : inkMask(small);
+    mask =
+        coloured ? colourMask(small, colour) : inkMask(small, source == OutlineSource::InkTopHat);
     const double tRatio = eigenRatio(t.cov);
     for (const auto& o : outlines(mask, minArea, maxArea)) {
         // Tilted by up to ~55 degrees: the short axis shrinks to cos(55) = 0.57.

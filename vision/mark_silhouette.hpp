@@ -37,8 +37,9 @@ struct SilhouetteCandidate {
 };
 
 enum class OutlineSource {
-    Colour,  // the template's hues (only with a colour model and a colour frame)
-    Ink,     // darker than the paper around it, any colour
+    Colour,     // the template's hues (only with a colour model and a colour frame)
+    Ink,        // darker than the paper around it, any colour
+    InkTopHat,  // darker than the local closing: thin dark strokes, blind to glare gradients
 };
 
 SilhouetteModel makeSilhouetteModel(const cv::Mat& templateBgr, const cv::Mat& templateMask);
