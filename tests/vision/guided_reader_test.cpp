@@ -256,3 +256,21 @@ TEST_CASE("code reader: one quick pass, and the chain, restricted to some format
     pass.formats = vision::kAllCodeFormats;
     CHECK(vision::CodeReader(dmOnly).readOnce(view, pass).empty());
 }
+
+TEST_CASE("guided reading: the reader's full chain on the regions only when asked") {
+    const vision::CodeReader reader;
+    vision::GuidedReadOptions markOnly;
+    markOnly.codeRegions = false;
+    markOnly.wholeFrame = false;
+    // A tiny code beside the mark (about 1.3 px per module): no quick pass reads it; the
+    // chain's 2x upscaled pass on a region does.
+    const Label tiny = renderLabel(100, 48, 1);
+    CHECK(vision::readCodesGuided(reader, tiny.gray, &tiny.truth, markOnly).empty());
+    vision::GuidedReadOptions chain = markOnly;
+    chain.regionChain = true;
+    const auto codes = vision::readCodesGuided(reader, tiny.gray, &tiny.truth, chain);
+    REQUIRE(codes.size() == 1);
+    CHECK(codes[0].text == kPayload);
+    CHECK(codes[0].pass.rfind("mark-region/", 0) == 0);
+    CHECK(codes[0].pass != "mark-region/quick");
+}

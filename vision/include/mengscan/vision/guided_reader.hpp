@@ -36,9 +36,9 @@ struct GuidedReadOptions {
     bool wholeFrame = true;
     bool wholeFrameWithMark = false;
     // Opt-in, costly extras after everything above failed (docs/benchmarks.md):
-    bool regionChain = false;        // CodeReader's multi-pass chain on every region
+    bool regionChain = false;        // CodeReader's chain: mark neighbourhood, code regions
     bool wholeFrameEnhance = false;  // CodeReader's multi-pass chain on the whole frame
-    bool wholeFrameUpscale = false;  // one quick pass on the whole frame at 2x (tiny codes)
+    bool wholeFrameUpscale = false;  // the whole frame at 2x, full effort (tiny codes)
 };
 
 // gray: CV_8UC1 frame. mark: the detector's result for the same frame (may be null or
