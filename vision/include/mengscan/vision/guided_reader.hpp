@@ -26,7 +26,7 @@ struct GuidedReadOptions {
     double besideSide = 1.8;
     double markNeighbourhood = 2.2;  // mark sizes on each side of the mark's box
     double markTargetPx = 110;       // region rescaled so the mark is about this wide
-    bool markSharpen = true;         // a second, unsharp-masked look at the mark's region
+    bool markSharpen = true;         // an unsharp-masked second look beside (or around) the mark
     bool codeRegions = true;         // dense high-contrast blobs that look like 2D codes
     int maxCodeRegions = 3;
     double codeRegionTargetPx = 250;  // blob rescaled to about this side
