@@ -35,6 +35,7 @@ constexpr int kMaxOutlines = 8;  // outline candidates aligned per frame
 constexpr int kRotationHypotheses = 2;
 constexpr double kMinRotationScore = 0.75;
 constexpr size_t kMaxRefinements = 6;
+constexpr double kStrongRotationScore = 0.9;
 constexpr double kRoiMargin = 2.0;     // region side / estimated mark size
 constexpr double kRoiMarkPx = 128;     // the mark's size in the rescaled region
 constexpr double kRoiThreshold = 3.0;  // RANSAC reprojection error, rescaled region px
@@ -312,24 +313,35 @@ MarkDetection MarkDetector::Impl::run(const cv::Mat& image) const {
         const cv::Mat bgr = image.channels() == 3 ? image : cv::Mat();
         // Colour outlines first (most specific, and the usual case), then ink outlines, then
         // top-hat ink outlines (glare); each later source only runs if the earlier failed.
-        // Per source: the rotation search on every outline (cheap), then refinement and
-        // verification of the best correlating ones first.
+        // Per source, in likeness order: the rotation search (cheap); a rotation that
+        // correlates strongly is refined and verified at once, the rest are refined after
+        // all outlines were searched, best correlating first.
         std::vector<detail::Outline> tried;
         for (const auto source : {detail::OutlineSource::Colour, detail::OutlineSource::Ink,
                                   detail::OutlineSource::InkTopHat}) {
             std::vector<detail::Alignment> coarse;
+            size_t refinements = 0;
             for (const auto& c : detail::proposeSilhouettes(gray, bgr, source, silhouette, colour,
                                                             options.minMarkPx, options.maxMarkPx,
                                                             kMaxOutlines, tried)) {
                 tried.push_back(c.outline);
                 for (auto& a : detail::coarseAlignments(pyramid, c.outline, align,
-                                                        kRotationHypotheses, kMinRotationScore))
-                    coarse.push_back(a);
+                                                        kRotationHypotheses, kMinRotationScore)) {
+                    if (a.rotationScore < kStrongRotationScore || refinements >= kMaxRefinements) {
+                        coarse.push_back(a);
+                        continue;
+                    }
+                    ++refinements;
+                    consider(cv::Mat(detail::refineAlignment(pyramid, a, align).templateToFrame),
+                             kMinInliers, pyramid, best);
+                    if (best.found) return best;
+                }
             }
             std::stable_sort(coarse.begin(), coarse.end(), [](const auto& a, const auto& b) {
                 return a.rotationScore > b.rotationScore;
             });
-            if (coarse.size() > kMaxRefinements) coarse.resize(kMaxRefinements);
+            coarse.resize(
+                std::min(coarse.size(), kMaxRefinements - std::min(refinements, kMaxRefinements)));
             for (const auto& a : coarse) {
                 const detail::Alignment r = detail::refineAlignment(pyramid, a, align);
                 consider(cv::Mat(r.templateToFrame), kMinInliers, pyramid, best);
