@@ -27,7 +27,7 @@ void ScanPipeline::process(const cv::Mat& image, FrameReport& report) const {
         // Mark first (on colour: it helps), then codes where the mark says they are.
         vision::MarkDetection mark;
         if (markDetector_) {
-            mark = markDetector_->detect(image);
+            mark = markDetector_->detect(image, image.channels() == 3 ? *gray : cv::Mat());
             report.mark = MarkReport{mark.found, mark.score, mark.quad};
         }
         report.codes = vision::readCodesGuided(reader_, *gray, markDetector_ ? &mark : nullptr);

@@ -105,7 +105,7 @@ struct MarkDetector::Impl {
     double duplicateRadius = 0;  // template px: nearer matches are the same physical point
 
     void describeTemplate();
-    MarkDetection run(const cv::Mat& image) const;
+    MarkDetection run(const cv::Mat& image, const cv::Mat& gray) const;
     // Homography template -> the feature set's coordinates, or empty.
     cv::Mat match(const detail::FeatureSet& frame, double threshold, int* inliers) const;
     // Checks and verifies H (template -> frame); keeps it in best if it scores higher.
@@ -201,13 +201,18 @@ const MarkDetectorOptions& MarkDetector::options() const {
 }
 
 MarkDetection MarkDetector::detect(const cv::Mat& bgrOrGray) const {
+    return detect(bgrOrGray, cv::Mat());
+}
+
+MarkDetection MarkDetector::detect(const cv::Mat& bgrOrGray, const cv::Mat& gray) const {
     const auto start = std::chrono::steady_clock::now();
     MarkDetection d;
-    if (bgrOrGray.empty() || bgrOrGray.depth() != CV_8U) {
+    const bool grayOk = gray.empty() || (gray.type() == CV_8UC1 && gray.size() == bgrOrGray.size());
+    if (bgrOrGray.empty() || bgrOrGray.depth() != CV_8U || !grayOk) {
         d.rejectedBy = "bad_input";
     } else {
         try {
-            d = impl_->run(bgrOrGray);
+            d = impl_->run(bgrOrGray, gray.empty() ? grayOf(bgrOrGray) : gray);
         } catch (const cv::Exception&) {
             d = MarkDetection{};
             d.rejectedBy = "opencv_error";
@@ -293,14 +298,14 @@ void MarkDetector::Impl::consider(const cv::Mat& H, int inliers,
     best.rejectedBy = best.found ? "" : "verification";
 }
 
-MarkDetection MarkDetector::Impl::run(const cv::Mat& image) const {
+MarkDetection MarkDetector::Impl::run(const cv::Mat& image, const cv::Mat& frameGray) const {
     MarkDetection best;
     best.rejectedBy = "no_candidate";
     if (templateFeatures.descriptors.empty()) {
         best.rejectedBy = "no_template_features";
         return best;
     }
-    std::vector<cv::Mat> pyramid{grayOf(image)};
+    std::vector<cv::Mat> pyramid{frameGray};
     while (pyramid.size() < 3 && pyramid.back().cols >= 160) {
         cv::Mat down;
         cv::pyrDown(pyramid.back(), down);

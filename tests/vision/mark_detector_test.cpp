@@ -129,6 +129,27 @@ TEST_CASE("mark detector: never throws on bad frames") {
     CHECK_FALSE(detector.detect(cv::Mat(720, 1280, CV_16UC1, cv::Scalar(1000))).found);
     CHECK_FALSE(detector.detect(cv::Mat(10, 10, CV_8UC3, cv::Scalar(0, 0, 0))).found);
     CHECK_FALSE(detector.detect(cv::Mat(720, 1280, CV_8UC1, cv::Scalar(128))).found);
+    // A grey frame handed in must be the same frame's: wrong size or type is bad input.
+    const cv::Mat bgr(720, 1280, CV_8UC3, cv::Scalar(200, 200, 200));
+    CHECK(detector.detect(bgr, cv::Mat(10, 10, CV_8UC1)).rejectedBy == std::string("bad_input"));
+    CHECK(detector.detect(bgr, cv::Mat(720, 1280, CV_8UC3)).rejectedBy == std::string("bad_input"));
+}
+
+TEST_CASE("mark detector: a grey frame handed in gives the same detection") {
+    const auto detector = detectorFor("meng-mark.png");
+    const cv::Mat art = artwork("meng-mark.png");
+    int same = 0, found = 0;
+    for (int i = 0; i < 6; ++i) {
+        const test::MarkScene scene = test::randomScene(100 + static_cast<uint32_t>(i), 80, 300);
+        const cv::Mat frame = test::renderMarkScene(test::backgroundPhoto(i), art, scene, nullptr);
+        cv::Mat gray;
+        cv::cvtColor(frame, gray, cv::COLOR_BGR2GRAY);
+        const auto a = detector.detect(frame), b = detector.detect(frame, gray);
+        found += a.found;
+        same += a.found == b.found && std::abs(a.score - b.score) < 1e-9;
+    }
+    CHECK(found >= 5);
+    CHECK(same == 6);
 }
 
 TEST_CASE("mark detector: the stand-in mark in rendered scenes") {

@@ -81,10 +81,10 @@ int main(int argc, char** argv) {
         // ours
         c0 = cpuMs();
         w0 = std::chrono::steady_clock::now();
-        auto d = det.detect(img);
-        double m = cpuMs() - c0;
         cv::Mat g2;
         cv::cvtColor(img, g2, cv::COLOR_BGR2GRAY);
+        auto d = det.detect(img, g2);
+        double m = cpuMs() - c0;
         auto ours = vision::readCodesGuided(reader, g2, &d);
         oursCpu.push_back(cpuMs() - c0);
         markCpu.push_back(m);

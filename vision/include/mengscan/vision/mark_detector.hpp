@@ -63,6 +63,9 @@ public:
     // bgrOrGray: CV_8UC3 (BGR, preferred: colour helps) or CV_8UC1. Never throws; a bad
     // frame gives found = false with rejectedBy = "bad_input".
     MarkDetection detect(const cv::Mat& bgrOrGray) const;
+    // Same, with the frame's grey version already at hand (CV_8UC1, same size as `bgr`):
+    // saves converting it twice when the caller reads codes from it too.
+    MarkDetection detect(const cv::Mat& bgr, const cv::Mat& gray) const;
 
     const MarkTemplate& markTemplate() const;
     const MarkDetectorOptions& options() const;
