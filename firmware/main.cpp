@@ -8,8 +8,15 @@ int main(int argc, char** argv) {
     CLI::App app{"mengscan: verify Meng-mark (蒙字标) labels"};
     app.require_subcommand(1);
     app.set_version_flag("--version", "mengscan 0.1.0");
+    // Lets global options such as --config follow the command name too.
+    app.fallthrough();
+    GlobalOptions global;
+    app.add_option("--config", global.configPath,
+                   "device configuration file (TOML, docs/config.md); default: "
+                   "$MENGSCAN_CONFIG, else ~/.config/mengscan/mengscan.toml, else "
+                   "/etc/mengscan/mengscan.toml when present");
     CommandResult result;
-    registerScanCommand(app, result);
+    registerScanCommand(app, global, result);
     registerCacheCommand(app, result);
     registerSyncCommand(app, result);
     registerReportsCommand(app, result);

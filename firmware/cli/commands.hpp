@@ -17,7 +17,12 @@ struct CommandResult {
     int exitCode = kExitOk;
 };
 
-void registerScanCommand(CLI::App& app, CommandResult& result);
+// Options of `mengscan` itself, accepted before or after the command name.
+struct GlobalOptions {
+    std::string configPath;  // --config; empty: $MENGSCAN_CONFIG or the default locations
+};
+
+void registerScanCommand(CLI::App& app, const GlobalOptions& global, CommandResult& result);
 void registerCacheCommand(CLI::App& app, CommandResult& result);
 void registerSyncCommand(CLI::App& app, CommandResult& result);
 void registerReportsCommand(CLI::App& app, CommandResult& result);

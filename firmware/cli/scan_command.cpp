@@ -1,6 +1,8 @@
 // `mengscan scan [--json] [--formats LIST] [--every N] [--cache PATH] PATH...`
+// Formats and the mark also come from the device configuration file (scan_settings.hpp).
 #include <unistd.h>
 
+#include <cstdint>
 #include <cstdlib>
 #include <filesystem>
 #include <iostream>
@@ -9,8 +11,10 @@
 #include "../report_json.hpp"
 #include "../scan_outbox.hpp"
 #include "../scan_pipeline.hpp"
+#include "../scan_settings.hpp"
 #include "commands.hpp"
 #include "mengscan/platform/clock.hpp"
+#include "mengscan/platform/device_config.hpp"
 #include "mengscan/platform/frame_source.hpp"
 #include "mengscan/platform/paths.hpp"
 #include "mengscan/sync/cache.hpp"
@@ -23,11 +27,9 @@ namespace {
 struct ScanArgs {
     std::vector<std::string> paths;
     bool json = false;
-    std::string formats = "QRCode,MicroQRCode,DataMatrix,Code128,EAN13";
+    ScanFlags flags;  // formats and the mark: only what was given on the command line
     int every = 1;
     bool noEnhance = false;
-    std::string markTemplate;  // empty: markTemplatePath() decides
-    bool noMark = false;
     std::string cachePath;  // empty: no verification, verdict "unverified"
     std::string session;
     bool recordScans = false;
@@ -62,31 +64,42 @@ Status openVerification(const ScanArgs& args, Verification& v) {
     return {};
 }
 
-// --mark-template, else $MENGSCAN_MARK_TEMPLATE, else <data dir>/mark/meng-mark.png when
-// installed there, else the stand-in in the source tree the binary was built from.
-std::string markTemplatePath(const ScanArgs& args) {
-    if (!args.markTemplate.empty()) return args.markTemplate;
-    if (const char* env = std::getenv("MENGSCAN_MARK_TEMPLATE"); env && *env) return env;
+// When nothing names a template: <data dir>/mark/meng-mark.png when installed there, else
+// the stand-in in the source tree the binary was built from.
+std::string defaultMarkTemplatePath() {
     const std::string installed = platform::dataDirectory() + "/mark/meng-mark.png";
     std::error_code ec;
     if (std::filesystem::is_regular_file(installed, ec)) return installed;
     return vision::bundledMarkTemplatePath();
 }
 
-int runScan(const ScanArgs& args) {
-    auto formats = vision::parseFormats(args.formats);
+int runScan(const ScanArgs& args, const GlobalOptions& global) {
+    // Read before anything else, so a broken file stops the scan before it starts.
+    const auto config = platform::loadDeviceConfig(global.configPath);
+    if (!config) {
+        std::cerr << "mengscan scan: " << config.error().message << "\n";
+        return kExitUsage;
+    }
+    const ScanSettings settings = resolveScanSettings(args.flags, ScanEnvironment::fromProcess(),
+                                                      *config, defaultMarkTemplatePath());
+    auto formats = vision::parseFormats(settings.formats);
     if (!formats) {
-        std::cerr << "mengscan scan: " << formats.error().message << "\n";
+        std::cerr << "mengscan scan: "
+                  << (settings.formatsFrom == "--formats" ? "" : settings.formatsFrom + ": ")
+                  << formats.error().message << "\n";
         return kExitUsage;
     }
     ScanOptions options;
     options.reader.formats = *formats;
     options.reader.enhance = !args.noEnhance;
-    if (!args.noMark) {
-        auto markTemplate = vision::loadMarkTemplate(markTemplatePath(args));
+    if (settings.markDetection) {
+        auto markTemplate = vision::loadMarkTemplate(settings.markTemplate);
         if (!markTemplate) {
-            std::cerr << "mengscan scan: " << markTemplate.error().message
-                      << " (give --mark-template FILE, or --no-mark)\n";
+            const bool named = settings.markTemplateFrom != "--mark-template" &&
+                               settings.markTemplateFrom != "default";
+            std::cerr << "mengscan scan: " << markTemplate.error().message << " ("
+                      << (named ? "from " + settings.markTemplateFrom + "; " : "")
+                      << "give --mark-template FILE, or --no-mark)\n";
             return kExitUsage;
         }
         options.markTemplate = std::move(*markTemplate);
@@ -145,15 +158,16 @@ int runScan(const ScanArgs& args) {
 
 }  // namespace
 
-void registerScanCommand(CLI::App& app, CommandResult& result) {
+void registerScanCommand(CLI::App& app, const GlobalOptions& global, CommandResult& result) {
     auto args = std::make_shared<ScanArgs>();
     CLI::App* cmd = app.add_subcommand(
         "scan", "Read codes (and later the mark and verdict) from images, folders or videos");
     cmd->add_option("paths", args->paths, "image files, folders (recursive) or video files")
         ->required();
     cmd->add_flag("--json", args->json, "one JSON object per image or frame (JSON Lines)");
-    cmd->add_option("--formats", args->formats,
-                    "comma-separated: QRCode,MicroQRCode,DataMatrix,Code128,EAN13");
+    cmd->add_option("--formats", args->flags.formats,
+                    "comma-separated: QRCode,MicroQRCode,DataMatrix,Code128,EAN13 (default: "
+                    "all, or vision.formats in the config file)");
     cmd->add_option("--every", args->every, "video: read every Nth frame")
         ->check(CLI::PositiveNumber);
     cmd->add_flag("--no-enhance", args->noEnhance,
@@ -168,10 +182,17 @@ void registerScanCommand(CLI::App& app, CommandResult& result) {
     cmd->add_flag("--no-reports", args->noReports,
                   "with --cache: do not queue anomaly reports (docs/reports.md)");
     cmd->add_option("--location", args->location, "location text put into anomaly reports");
-    cmd->add_option("--mark-template", args->markTemplate,
+    cmd->add_option("--mark-template", args->flags.markTemplate,
                     "the mark's reference artwork (PNG with alpha; default: see docs/cli.md)");
-    cmd->add_flag("--no-mark", args->noMark, "no mark detection (\"mark\": null)");
-    cmd->callback([args, &result]() { result.exitCode = runScan(*args); });
+    // One optional<bool> for both, so "neither given" leaves the config file to decide.
+    auto* mark = cmd->add_flag_function(
+        "--mark", [args](std::int64_t) { args->flags.markDetection = true; },
+        "detect the mark even when the config file switches it off");
+    cmd->add_flag_function(
+           "--no-mark", [args](std::int64_t) { args->flags.markDetection = false; },
+           "no mark detection (\"mark\": null)")
+        ->excludes(mark);
+    cmd->callback([args, &global, &result]() { result.exitCode = runScan(*args, global); });
 }
 
 }  // namespace mengscan::firmware
