@@ -5,6 +5,7 @@
 #include <filesystem>
 #include <nlohmann/json.hpp>
 #include <opencv2/core.hpp>
+#include <opencv2/imgproc.hpp>
 #include <set>
 
 #include "artwork.hpp"
@@ -14,6 +15,7 @@
 #include "mengscan/vision/mark_detector.hpp"
 #include "mengscan/vision/mat_adapter.hpp"
 #include "payloads.hpp"
+#include "visibility.hpp"
 
 namespace fs = std::filesystem;
 using namespace mengscan;
@@ -99,6 +101,12 @@ TEST_CASE("gen-scenes: ground truth is consistent with the scene kind") {
             const double w = t["mark"]["width_px"];
             CHECK(w <= 400.5);
             if (!t["geometry"]["shrunk_to_fit"].get<bool>()) CHECK(w >= 39.5);
+            const double washed = t["mark"]["ink_washed_out"];
+            CHECK(washed >= 0.0);
+            CHECK(washed <= 1.0);
+            const bool tagged =
+                std::find(t["tags"].begin(), t["tags"].end(), "washed_out") != t["tags"].end();
+            CHECK(tagged == (washed >= 0.15));
         }
         CHECK(t["lookalike"].is_null() == (kind != "lookalike"));
         const bool codeKind = kind == "mark_and_code" || kind == "code_only";
@@ -220,4 +228,26 @@ TEST_CASE("gen-scenes: bad input fails with a message, not a crash") {
     CHECK(r.err.find("missing.png") != std::string::npos);
     auto k = generate(tmp / "y", {"--count", "2", "--kind", "nonsense"});
     CHECK(k.exitCode != 0);
+}
+
+TEST_CASE("gen-scenes: ink washed out by glare is measured on the mark's own ink") {
+    auto art = scenes::loadArtwork((test::sourceRoot() / "assets/mark/meng-mark.png").string());
+    REQUIRE(art.hasValue());
+    // The artwork on a grey page at 200 px, corners known.
+    cv::Mat frame(400, 400, CV_8UC3, cv::Scalar(180, 180, 180));
+    const scenes::QuadF quad = {cv::Point2f(100, 100), cv::Point2f(300, 100), cv::Point2f(300, 300),
+                                cv::Point2f(100, 300)};
+    cv::Mat shrunk, alpha;
+    cv::resize(art->bgr, shrunk, cv::Size(200, 200), 0, 0, cv::INTER_AREA);
+    cv::resize(art->alpha, alpha, cv::Size(200, 200), 0, 0, cv::INTER_AREA);
+    cv::Mat page = frame(cv::Rect(100, 100, 200, 200));
+    shrunk.copyTo(page, alpha > 128);
+    CHECK(scenes::inkWashedOut(frame, *art, quad) < 0.02);
+    // Whiten the left half of the mark: about half of its ink is gone.
+    frame(cv::Rect(100, 100, 100, 200)).setTo(cv::Scalar(255, 255, 255));
+    const double half = scenes::inkWashedOut(frame, *art, quad);
+    CHECK(half > 0.35);
+    CHECK(half < 0.65);
+    frame.setTo(cv::Scalar(250, 250, 250));
+    CHECK(scenes::inkWashedOut(frame, *art, quad) > 0.98);
 }

@@ -115,6 +115,10 @@ Summary summarise(const std::vector<SceneScore>& scores) {
             sum.markRecall.hits += s.markLocated;
             ++sum.markFound.n;
             sum.markFound.hits += s.markFound;
+            if (std::find(s.tags.begin(), s.tags.end(), "washed_out") == s.tags.end()) {
+                ++sum.markRecallVisible.n;
+                sum.markRecallVisible.hits += s.markLocated;
+            }
         } else {
             ++sum.falsePositives.n;
             sum.falsePositives.hits += s.markFound;
@@ -154,6 +158,7 @@ nlohmann::ordered_json toJson(const Summary& sum) {
     j["scenes"] = sum.scenes;
     j["mark_recall"] = rateJson(sum.markRecall);
     j["mark_found_anywhere"] = rateJson(sum.markFound);
+    j["mark_recall_not_washed_out"] = rateJson(sum.markRecallVisible);
     j["false_positives"] = rateJson(sum.falsePositives);
     j["code_read"] = rateJson(sum.codeRead);
     j["wrong_code_reads"] = sum.wrongReads;
@@ -183,6 +188,8 @@ std::string toText(const Summary& sum) {
     add("mark recall:        %6.2f%%  (%d/%d located, IoU >= %.1f; found anywhere %d)\n",
         100 * sum.markRecall.rate(), sum.markRecall.hits, sum.markRecall.n, kMinMarkIou,
         sum.markFound.hits);
+    add("  not washed out:   %6.2f%%  (%d/%d: positives without the washed_out tag)\n",
+        100 * sum.markRecallVisible.rate(), sum.markRecallVisible.hits, sum.markRecallVisible.n);
     add("false positives:    %6.2f%%  (%d/%d negatives)\n", 100 * sum.falsePositives.rate(),
         sum.falsePositives.hits, sum.falsePositives.n);
     for (const auto& [kind, r] : sum.fpByKind)

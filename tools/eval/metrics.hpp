@@ -46,10 +46,11 @@ struct TagStats {
 
 struct Summary {
     int scenes = 0;
-    Rate markRecall;      // over positives
-    Rate markFound;       // over positives, found anywhere
-    Rate falsePositives;  // over negatives
-    Rate codeRead;        // over expected codes
+    Rate markRecall;         // over positives
+    Rate markFound;          // over positives, found anywhere
+    Rate markRecallVisible;  // over positives not tagged washed_out (glare whitened the ink)
+    Rate falsePositives;     // over negatives
+    Rate codeRead;           // over expected codes
     int wrongReads = 0;
     std::map<std::string, Rate> fpByKind;
     std::map<std::string, TagStats> byTag;

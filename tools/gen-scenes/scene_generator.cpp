@@ -4,14 +4,18 @@
 #include <cmath>
 #include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
+#include <optional>
 
 #include "distortions.hpp"
 #include "label.hpp"
 #include "scene_geometry.hpp"
+#include "visibility.hpp"
 
 namespace mengscan::scenes {
 namespace {
 
+// A mark with at least this share of its ink turned near-white by glare is "washed_out".
+constexpr double kWashedOut = 0.15;
 // The label is drawn with its emblem this wide, then scaled to the scene's mark size.
 constexpr int kLabelEmblemPx = 320;
 
@@ -155,6 +159,7 @@ Expected<Scene> generateScene(const GeneratorResources& res, const GeneratorOpti
     Rng contentRng(rng.fork());
     Rng effectsRng(rng.fork());
 
+    std::optional<QuadF> markQuad;  // the mark's corners in the frame, when it is there
     if (kind == SceneKind::NoLabel) {
         // Packaging without any label (or just the photo).
         if (onPackaging) {
@@ -205,6 +210,7 @@ Expected<Scene> generateScene(const GeneratorResources& res, const GeneratorOpti
         if (rendered->emblemQuad) {
             const QuadF q = toFrame(*rendered->emblemQuad);
             if (markExpected(kind)) {
+                markQuad = q;
                 truth["mark"] = {
                     {"present", true},
                     {"quad", quadJson(q)},
@@ -243,6 +249,13 @@ Expected<Scene> generateScene(const GeneratorResources& res, const GeneratorOpti
     }
     applyDistortions(effectsRng, frame, focus, focusSize, clean, effects);
     for (const auto& t : effects.tags) tags.push_back(t);
+    if (markQuad) {
+        // Glare that whitened a good part of the mark's ink: tagged, so the evaluation can
+        // tell misses of a visible mark from misses of one that is not in the pixels.
+        const double washed = round2(inkWashedOut(frame, emblem, *markQuad));
+        truth["mark"]["ink_washed_out"] = washed;
+        if (washed >= kWashedOut) tags.push_back("washed_out");
+    }
 
     Scene scene;
     scene.extension = options.format == "png" ? ".png" : ".jpg";
