@@ -11,7 +11,8 @@ constexpr int kCanonical = 96;  // long side of the canonical patch
 constexpr int kGrid = 3;        // 3x3 blocks: local correlation catches a different centre
 constexpr double kBlurSigma = 1.0;
 constexpr double kCoarseSigma = 4.0;
-constexpr int kSaturated = 250;  // glare: such frame pixels carry no evidence
+constexpr int kSaturated = 250;         // glare: such frame pixels carry no evidence
+constexpr double kContrastSigma = 8.0;  // canonical px: about a twelfth of the mark
 
 cv::Mat toGrayF(const cv::Mat& bgr) {
     cv::Mat gray, f;
@@ -43,6 +44,16 @@ cv::Mat bandPass(const cv::Mat& in, double pixel) {
     cv::GaussianBlur(in, fine, cv::Size(0, 0), sigma);
     cv::GaussianBlur(in, coarse, cv::Size(0, 0), sigma * kCoarseSigma);
     return fine - coarse;
+}
+
+// Each pixel over the local energy of its neighbourhood: a glare veil or shading that
+// compresses the strokes' contrast on one side of the mark no longer lets the other side
+// dominate the correlation.
+void equaliseContrast(cv::Mat& bandPassed) {
+    cv::Mat energy;
+    cv::GaussianBlur(bandPassed.mul(bandPassed), energy, cv::Size(0, 0), kContrastSigma);
+    cv::sqrt(energy + 1.0, energy);
+    bandPassed = bandPassed / energy;
 }
 
 }  // namespace
@@ -128,6 +139,8 @@ VerifyScore verifyDetail(const std::vector<cv::Mat>& pyramid, const cv::Matx33d&
         ref = up;
     }
     ref = bandPass(ref, pixel);
+    equaliseContrast(f);
+    equaliseContrast(ref);
 
     std::vector<Moments> blocks(static_cast<size_t>(model.blocks));
     Moments all;
