@@ -56,6 +56,37 @@ void equaliseContrast(cv::Mat& bandPassed) {
     bandPassed = bandPassed / energy;
 }
 
+// Correlation of what is not rotationally symmetric: each pixel minus the mean of its ring
+// about the artwork's centre, in both images (glare-saturated frame pixels left out).
+double detailCorrelation(const cv::Mat& ref, const cv::Mat& frame, const cv::Mat& raw,
+                         const VerifyModel& model) {
+    const auto forEachPixel = [&](auto&& use) {
+        for (int y = 0; y < model.size.height; ++y) {
+            const float* a = ref.ptr<float>(y);
+            const float* b = frame.ptr<float>(y);
+            const uint8_t* r = raw.ptr<uint8_t>(y);
+            const int* ring = model.ring.ptr<int>(y);
+            for (int x = 0; x < model.size.width; ++x) {
+                if (ring[x] >= 0 && r[x] < kSaturated)
+                    use(static_cast<size_t>(ring[x]), a[x], b[x]);
+            }
+        }
+    };
+    const size_t rings = static_cast<size_t>(model.rings);
+    std::vector<double> sumA(rings), sumB(rings), count(rings);
+    forEachPixel([&](size_t k, float a, float b) {
+        sumA[k] += a;
+        sumB[k] += b;
+        count[k] += 1;
+    });
+    Moments residual;
+    forEachPixel([&](size_t k, float a, float b) {
+        residual.add(a - sumA[k] / count[k], b - sumB[k] / count[k]);
+    });
+    const double d = residual.ncc();
+    return std::isnan(d) ? 0 : d;
+}
+
 }  // namespace
 
 VerifyModel makeVerifyModel(const MarkTemplate& t) {
@@ -175,36 +206,7 @@ VerifyScore verifyDetail(const std::vector<cv::Mat>& pyramid, const cv::Matx33d&
     }
     out.global = global;
     out.blocksUsed = n;
-    {
-        std::vector<double> sumA(static_cast<size_t>(model.rings)), sumB(sumA.size()),
-            cnt(sumA.size());
-        for (int y = 0; y < model.size.height; ++y) {
-            const float* a = ref.ptr<float>(y);
-            const float* b = f.ptr<float>(y);
-            const uint8_t* raw = patch.ptr<uint8_t>(y);
-            const int* r = model.ring.ptr<int>(y);
-            for (int x = 0; x < model.size.width; ++x) {
-                if (r[x] < 0 || raw[x] >= kSaturated) continue;
-                sumA[static_cast<size_t>(r[x])] += a[x];
-                sumB[static_cast<size_t>(r[x])] += b[x];
-                cnt[static_cast<size_t>(r[x])] += 1;
-            }
-        }
-        Moments residual;
-        for (int y = 0; y < model.size.height; ++y) {
-            const float* a = ref.ptr<float>(y);
-            const float* b = f.ptr<float>(y);
-            const uint8_t* raw = patch.ptr<uint8_t>(y);
-            const int* r = model.ring.ptr<int>(y);
-            for (int x = 0; x < model.size.width; ++x) {
-                if (r[x] < 0 || raw[x] >= kSaturated) continue;
-                const size_t k = static_cast<size_t>(r[x]);
-                residual.add(a[x] - sumA[k] / cnt[k], b[x] - sumB[k] / cnt[k]);
-            }
-        }
-        const double d = residual.ncc();
-        out.detail = std::isnan(d) ? 0 : d;
-    }
+    out.detail = detailCorrelation(ref, f, patch, model);
     if (n < model.blocks / 2) return out;
     out.blockMean = sum / n;
     out.blockMin = lowest;

@@ -8,6 +8,7 @@
 #include <opencv2/imgproc.hpp>
 #include <sstream>
 
+#include "common/json_lines.hpp"
 #include "common/test_support.hpp"
 
 using namespace mengscan;
@@ -16,15 +17,7 @@ namespace fs = std::filesystem;
 
 namespace {
 
-std::vector<json> jsonLines(const std::string& text) {
-    std::vector<json> lines;
-    std::istringstream in(text);
-    std::string line;
-    while (std::getline(in, line)) {
-        if (!line.empty()) lines.push_back(json::parse(line));
-    }
-    return lines;
-}
+using test::jsonLines;
 
 const fs::path kAltEmblem = test::sourceRoot() / "assets" / "mark" / "alt-emblem.png";
 // A camera scene with the stand-in mark (183 px), which the default template finds.

@@ -4,6 +4,7 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
+#include "common/json_lines.hpp"
 #include "common/test_support.hpp"
 
 using namespace mengscan;
@@ -11,29 +12,21 @@ using nlohmann::json;
 
 namespace {
 
-std::vector<json> jsonLines(const std::string& text) {
-    std::vector<json> lines;
-    std::istringstream in(text);
-    std::string line;
-    while (std::getline(in, line)) {
-        if (!line.empty()) lines.push_back(json::parse(line));
-    }
-    return lines;
-}
+using test::jsonLines;
 
 const std::string kCorpus = (test::sharedRoot() / "corpus" / "qr-real").string();
 
 }  // namespace
 
 TEST_CASE("scan --json prints one object per image with the contract's fields") {
-    const auto out = test::runCommand(
-        {"mengscan", "scan", "--json", kCorpus + "/qrcode-1/1.webp", kCorpus + "/qrcode-1/13.webp"});
+    const auto out = test::runCommand({"mengscan", "scan", "--json", kCorpus + "/qrcode-1/1.webp",
+                                       kCorpus + "/qrcode-1/13.webp"});
     REQUIRE_MESSAGE(out.exitCode == 0, out.err);
     const auto lines = jsonLines(out.out);
     REQUIRE(lines.size() == 2);
     const json& first = lines[0];
-    for (const char* key :
-         {"source", "frame", "width", "height", "codes", "mark", "verdict", "reasons", "elapsed_ms"})
+    for (const char* key : {"source", "frame", "width", "height", "codes", "mark", "verdict",
+                            "reasons", "elapsed_ms"})
         CHECK_MESSAGE(first.contains(key), key);
     CHECK(first["source"] == kCorpus + "/qrcode-1/1.webp");
     CHECK(first["frame"] == 0);
@@ -67,9 +60,9 @@ TEST_CASE("scan of a folder goes recursively in sorted order") {
 TEST_CASE("unreadable and missing files give an error object, the scan goes on, exit 1") {
     test::TempDir dir;
     test::writeFile(dir / "broken.png", "not an image");
-    const auto out = test::runCommand({"mengscan", "scan", "--json", (dir / "broken.png").string(),
-                                       (dir / "missing.jpg").string(),
-                                       kCorpus + "/qrcode-1/13.webp"});
+    const auto out =
+        test::runCommand({"mengscan", "scan", "--json", (dir / "broken.png").string(),
+                          (dir / "missing.jpg").string(), kCorpus + "/qrcode-1/13.webp"});
     CHECK(out.exitCode == 1);
     const auto lines = jsonLines(out.out);
     REQUIRE(lines.size() == 3);
@@ -81,8 +74,8 @@ TEST_CASE("unreadable and missing files give an error object, the scan goes on, 
 }
 
 TEST_CASE("nothing is read from a photo without codes") {
-    const auto out = test::runCommand(
-        {"mengscan", "scan", "--json", kCorpus + "/falsepositives-1/#245.png"});
+    const auto out =
+        test::runCommand({"mengscan", "scan", "--json", kCorpus + "/falsepositives-1/#245.png"});
     REQUIRE(out.exitCode == 0);
     const auto lines = jsonLines(out.out);
     REQUIRE(lines.size() == 1);

@@ -2,14 +2,14 @@
 // the real binary) verified against a real cache imported through the cache library.
 #include <doctest/doctest.h>
 
-#include "common/qr_image.hpp"
-
 #include <chrono>
 #include <nlohmann/json.hpp>
 #include <opencv2/core.hpp>
 #include <opencv2/imgcodecs.hpp>
 #include <sstream>
 
+#include "common/json_lines.hpp"
+#include "common/qr_image.hpp"
 #include "verify_fixture.hpp"
 
 using namespace mengscan;
@@ -30,15 +30,7 @@ std::string cliCacheJsonl() {
 )";
 }
 
-std::vector<json> jsonLines(const std::string& out) {
-    std::vector<json> lines;
-    std::istringstream in(out);
-    std::string line;
-    while (std::getline(in, line)) {
-        if (!line.empty()) lines.push_back(json::parse(line));
-    }
-    return lines;
-}
+using test::jsonLines;
 
 int64_t realNow() {
     using namespace std::chrono;
