@@ -322,8 +322,9 @@ MarkDetection MarkDetector::Impl::run(const cv::Mat& image, const cv::Mat& frame
         // correlates strongly is refined and verified at once, the rest are refined after
         // all outlines were searched, best correlating first.
         std::vector<detail::Outline> tried;
-        for (const auto source : {detail::OutlineSource::Colour, detail::OutlineSource::Ink,
-                                  detail::OutlineSource::InkTopHat}) {
+        for (const auto source :
+             {detail::OutlineSource::Colour, detail::OutlineSource::Ink,
+              detail::OutlineSource::InkTopHat, detail::OutlineSource::ChromaticInk}) {
             std::vector<detail::Alignment> coarse;
             size_t refinements = 0;
             for (const auto& c : detail::proposeSilhouettes(gray, bgr, source, silhouette, colour,

@@ -137,7 +137,9 @@ std::vector<SilhouetteCandidate> proposeSilhouettes(const cv::Mat& gray, const c
     std::vector<SilhouetteCandidate> out;
     if (!model.usable) return out;
     const bool coloured = source == OutlineSource::Colour;
-    if (coloured && (!colour.usable || bgr.empty() || bgr.channels() != 3)) return out;
+    const bool chromatic = source == OutlineSource::ChromaticInk;
+    const bool hasColour = !bgr.empty() && bgr.channels() == 3;
+    if ((coloured && (!colour.usable || !hasColour)) || (chromatic && !hasColour)) return out;
     const Outline& t = model.outline;
     const cv::Size half(gray.cols / kDownscale, gray.rows / kDownscale);
     const double k2 = kDownscale * kDownscale;
@@ -147,8 +149,20 @@ std::vector<SilhouetteCandidate> proposeSilhouettes(const cv::Mat& gray, const c
     const double maxArea = 1.3 * areaFraction * maxMarkPx * maxMarkPx / k2;
     cv::Mat small, mask;
     cv::resize(coloured ? bgr : gray, small, half, 0, 0, cv::INTER_AREA);
-    mask =
-        coloured ? colourMask(small, colour) : inkMask(small, source == OutlineSource::InkTopHat);
+    if (coloured) {
+        mask = colourMask(small, colour);
+    } else {
+        mask = inkMask(small, source == OutlineSource::InkTopHat);
+        if (chromatic) {
+            // Only ink of some colour: a mark printed in one (non-template) ink then stands
+            // apart from the black code and text beside it, which the plain ink mask merges.
+            cv::Mat smallBgr, hsv, saturated;
+            cv::resize(bgr, smallBgr, half, 0, 0, cv::INTER_AREA);
+            cv::cvtColor(smallBgr, hsv, cv::COLOR_BGR2HSV);
+            cv::inRange(hsv, cv::Scalar(0, kMinSat, kMinVal), cv::Scalar(255, 255, 255), saturated);
+            mask &= saturated;
+        }
+    }
     const double tRatio = eigenRatio(t.cov);
     for (const auto& o : outlines(mask, minArea, maxArea)) {
         // Tilted by up to ~55 degrees: the short axis shrinks to cos(55) = 0.57.

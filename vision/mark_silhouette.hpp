@@ -37,9 +37,10 @@ struct SilhouetteCandidate {
 };
 
 enum class OutlineSource {
-    Colour,     // the template's hues (only with a colour model and a colour frame)
-    Ink,        // darker than the paper around it, any colour
-    InkTopHat,  // darker than the local closing: thin dark strokes, blind to glare gradients
+    Colour,        // the template's hues (only with a colour model and a colour frame)
+    Ink,           // darker than the paper around it, any colour
+    InkTopHat,     // darker than the local closing: thin dark strokes, blind to glare gradients
+    ChromaticInk,  // ink that is saturated (any hue): one-colour prints beside black codes
 };
 
 SilhouetteModel makeSilhouetteModel(const cv::Mat& templateBgr, const cv::Mat& templateMask);
