@@ -1,9 +1,10 @@
-// Mark detection, in order of cost:
-//  1. colour proposals (mark_colour): where the template's inks form a blob, and its size;
-//  2. per proposal, ORB features on that region rescaled so the mark is ~128 px, matched
-//     against the template described at several sizes, homography by PROSAC;
-//  3. without a verified proposal (one-colour print, grey template), ORB on the whole
-//     frame pyramid, coarse to fine;
+// Mark detection, cheapest and most productive first:
+//  0. outlines shaped like the template's (mark_silhouette: template colour, ink, top-hat
+//     ink, saturated ink), each aligned by moments + rotation search and refined by ECC
+//     (mark_align);
+//  1-2. without a verified outline: colour blobs (mark_colour), ORB on each region rescaled
+//     so the mark is ~128 px, matched against simulated template views, PROSAC homography;
+//  3. only when asked or without a template outline: ORB on the whole frame pyramid;
 // every homography passes geometric sanity checks and the verification on the rectified
 // patch (mark_verify). See docs/vision.md for why and for the measurements.
 #include "mengscan/vision/mark_detector.hpp"
