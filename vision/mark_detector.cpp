@@ -262,7 +262,7 @@ cv::Mat MarkDetector::Impl::match(const detail::FeatureSet& frame, double thresh
         dst.push_back(p.framePt);
     }
     cv::Mat inlierMask;
-    cv::Mat H = cv::findHomography(src, dst, cv::USAC_PROSAC, threshold, inlierMask, 2000, 0.995);
+    cv::Mat H = cv::findHomography(src, dst, cv::RANSAC, threshold, inlierMask, 2000, 0.995);
     if (H.empty()) return H;
     *inliers = cv::countNonZero(inlierMask);
     return H;
