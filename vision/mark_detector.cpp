@@ -3,7 +3,7 @@
 //     ink, saturated ink), each aligned by moments + rotation search and refined by ECC
 //     (mark_align);
 //  1-2. without a verified outline: colour blobs (mark_colour), ORB on each region rescaled
-//     so the mark is ~128 px, matched against simulated template views, PROSAC homography;
+//     so the mark is ~128 px, matched against simulated template views, RANSAC homography;
 //  3. only when asked or without a template outline: ORB on the whole frame pyramid;
 // every homography passes geometric sanity checks and the verification on the rectified
 // patch (mark_verify). See docs/vision.md for why and for the measurements.
@@ -253,7 +253,7 @@ cv::Mat MarkDetector::Impl::match(const detail::FeatureSet& frame, double thresh
         pairs.push_back({tp, frame.points[static_cast<size_t>(m[0].queryIdx)], ratio});
     }
     if (static_cast<int>(pairs.size()) < kMinMatches) return cv::Mat();
-    // PROSAC wants the most trustworthy correspondences first.
+    // Most trustworthy correspondences first (also the order the inliers are reported in).
     std::sort(pairs.begin(), pairs.end(),
               [](const Pair& a, const Pair& b) { return a.ratio < b.ratio; });
     std::vector<cv::Point2f> src, dst;
