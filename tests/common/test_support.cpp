@@ -1,22 +1,31 @@
 #include "common/test_support.hpp"
 
 #include <fcntl.h>
+#include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <chrono>
 #include <cstdlib>
 #include <fstream>
 #include <random>
 #include <sstream>
 #include <stdexcept>
+#include <thread>
 
 namespace fs = std::filesystem;
 
 namespace mengscan::test {
 
-fs::path sharedRoot() { return fs::path(MENGSCAN_SHARED_ROOT); }
-fs::path sourceRoot() { return fs::path(MENGSCAN_SOURCE_ROOT); }
-fs::path binDir() { return fs::path(MENGSCAN_BIN_DIR); }
+fs::path sharedRoot() {
+    return fs::path(MENGSCAN_SHARED_ROOT);
+}
+fs::path sourceRoot() {
+    return fs::path(MENGSCAN_SOURCE_ROOT);
+}
+fs::path binDir() {
+    return fs::path(MENGSCAN_BIN_DIR);
+}
 
 TempDir::TempDir() {
     std::string templ = (fs::temp_directory_path() / "mengscan-test-XXXXXX").string();
@@ -71,6 +80,52 @@ CommandOutput runCommand(const std::vector<std::string>& argv, const std::string
     result.out = readFile(outPath);
     result.err = readFile(errPath);
     return result;
+}
+
+ServerStart startServer(const std::vector<std::string>& argv, const fs::path& log,
+                        const fs::path& portFile) {
+    fs::remove(portFile);
+    ServerStart started;
+    started.pid = fork();
+    if (started.pid == 0) {
+        const int fd = ::open(log.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0600);
+        dup2(fd, 1);
+        dup2(fd, 2);
+        std::vector<std::string> copy = argv;
+        std::vector<char*> args;
+        for (auto& a : copy) args.push_back(a.data());
+        args.push_back(nullptr);
+        execv(args[0], args.data());
+        _exit(127);
+    }
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+    while (std::chrono::steady_clock::now() < deadline) {
+        if (fs::exists(portFile)) {
+            started.port = std::stoi(readFile(portFile));
+            return started;
+        }
+        int status = 0;
+        if (waitpid(started.pid, &status, WNOHANG) == started.pid)
+            throw std::runtime_error(argv[0] + " exited at start: " + readFile(log));
+        std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    }
+    stopServer(started.pid);
+    throw std::runtime_error(argv[0] + " did not start: " + readFile(log));
+}
+
+void stopServer(int pid) {
+    if (pid <= 0) return;
+    kill(pid, SIGTERM);
+    int status = 0;
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(3);
+    while (waitpid(pid, &status, WNOHANG) == 0) {
+        if (std::chrono::steady_clock::now() > deadline) {
+            kill(pid, SIGKILL);
+            waitpid(pid, &status, 0);
+            return;
+        }
+        std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
 }
 
 }  // namespace mengscan::test

@@ -1,15 +1,12 @@
 #include "sync_fixture.hpp"
 
 #include <fcntl.h>
-#include <signal.h>
 #include <sqlite3.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <chrono>
 #include <cstdio>
 #include <stdexcept>
-#include <thread>
 
 #include "mengscan/sync/cache.hpp"
 #include "mengscan/sync/client/http_fetcher.hpp"
@@ -61,7 +58,6 @@ void RegistryUnderTest::importText(const std::string& jsonl) const {
 void RegistryUnderTest::start(const std::vector<std::string>& extraArgs) {
     if (pid_ > 0) return;
     const auto portFile = dir_ / "port";
-    std::filesystem::remove(portFile);
     // Same port on restart, so a client sees "the server came back".
     std::vector<std::string> argv = {registryBinary(), "--db",
                                      dbPath(),         "serve",
@@ -74,39 +70,13 @@ void RegistryUnderTest::start(const std::vector<std::string>& extraArgs) {
         argv.push_back("--plain-http");
     }
     argv.insert(argv.end(), extraArgs.begin(), extraArgs.end());
-    const auto log = (dir_ / "serve.log").string();
-    pid_ = fork();
-    if (pid_ == 0) {
-        const int fd = ::open(log.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0600);
-        dup2(fd, 1);
-        dup2(fd, 2);
-        std::vector<char*> args;
-        for (auto& a : argv) args.push_back(a.data());
-        args.push_back(nullptr);
-        execv(args[0], args.data());
-        _exit(127);
-    }
-    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
-    while (std::chrono::steady_clock::now() < deadline) {
-        if (std::filesystem::exists(portFile)) {
-            port_ = std::stoi(readFile(portFile));
-            return;
-        }
-        int status = 0;
-        if (waitpid(pid_, &status, WNOHANG) == pid_) {
-            pid_ = -1;
-            throw std::runtime_error("registry exited at start: " + readFile(log));
-        }
-        std::this_thread::sleep_for(std::chrono::milliseconds(5));
-    }
-    throw std::runtime_error("registry did not start: " + readFile(log));
+    const ServerStart started = startServer(argv, dir_ / "serve.log", portFile);
+    pid_ = started.pid;
+    port_ = started.port;
 }
 
 void RegistryUnderTest::stop() {
-    if (pid_ <= 0) return;
-    kill(pid_, SIGTERM);
-    int status = 0;
-    waitpid(pid_, &status, 0);
+    stopServer(pid_);
     pid_ = -1;
 }
 

@@ -1,15 +1,11 @@
 #include "registry_fixture.hpp"
 
-#include <fcntl.h>
-#include <signal.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <chrono>
 #include <nlohmann/json.hpp>
 #include <sstream>
 #include <stdexcept>
-#include <thread>
 
 namespace mengscan::test {
 namespace {
@@ -50,7 +46,6 @@ RegistryProcess::~RegistryProcess() {
 void RegistryProcess::start(int port) {
     if (pid_ > 0) return;
     const auto portFile = dir_ / "port";
-    std::filesystem::remove(portFile);
     std::vector<std::string> argv = {registryBinary(), "--db",
                                      dbPath(),         "serve",
                                      "--listen",       "127.0.0.1:" + std::to_string(port),
@@ -61,49 +56,13 @@ void RegistryProcess::start(int port) {
     } else {
         argv.push_back("--plain-http");
     }
-    const auto log = (dir_ / "serve.log").string();
-    pid_ = fork();
-    if (pid_ == 0) {
-        const int fd = ::open(log.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0600);
-        dup2(fd, 1);
-        dup2(fd, 2);
-        std::vector<char*> args;
-        for (auto& a : argv) args.push_back(a.data());
-        args.push_back(nullptr);
-        execv(args[0], args.data());
-        _exit(127);
-    }
-    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
-    while (std::chrono::steady_clock::now() < deadline) {
-        if (std::filesystem::exists(portFile)) {
-            port_ = std::stoi(readFile(portFile));
-            return;
-        }
-        int status = 0;
-        if (waitpid(pid_, &status, WNOHANG) == pid_) {
-            pid_ = -1;
-            throw std::runtime_error("registry exited at start: " + readFile(log));
-        }
-        std::this_thread::sleep_for(std::chrono::milliseconds(10));
-    }
-    throw std::runtime_error("registry did not start: " + readFile(log));
+    const ServerStart started = startServer(argv, dir_ / "serve.log", portFile);
+    pid_ = started.pid;
+    port_ = started.port;
 }
 
 void RegistryProcess::stop() {
-    if (pid_ <= 0) return;
-    // SIGTERM, then SIGKILL: a SIGTERM that lands before the server's accept loop starts
-    // is lost by the registry (its stop() is a no-op then), so do not wait forever.
-    kill(pid_, SIGTERM);
-    int status = 0;
-    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(3);
-    while (waitpid(pid_, &status, WNOHANG) == 0) {
-        if (std::chrono::steady_clock::now() > deadline) {
-            kill(pid_, SIGKILL);
-            waitpid(pid_, &status, 0);
-            break;
-        }
-        std::this_thread::sleep_for(std::chrono::milliseconds(10));
-    }
+    stopServer(pid_);
     pid_ = -1;
 }
 
