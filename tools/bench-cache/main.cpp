@@ -13,6 +13,7 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
+#include "bench_stats.hpp"
 #include "generator.hpp"
 #include "mengscan/sync/cache.hpp"
 
@@ -22,18 +23,7 @@ using Clock = std::chrono::steady_clock;
 
 namespace {
 
-double secondsSince(Clock::time_point start) {
-    return std::chrono::duration<double>(Clock::now() - start).count();
-}
-
-// CPU seconds (user + system) of this process: unlike wall time, not inflated by other
-// processes sharing the machine.
-double cpuSeconds() {
-    rusage usage{};
-    getrusage(RUSAGE_SELF, &usage);
-    return static_cast<double>(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) +
-           static_cast<double>(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6;
-}
+using bench::secondsSince;
 
 struct Percentiles {
     double p50 = 0, p99 = 0, max = 0;
@@ -89,7 +79,7 @@ int main(int argc, char** argv) {
 
         sync::ImportCounts counts;
         start = Clock::now();
-        const double cpuBefore = cpuSeconds();
+        const double cpuBefore = bench::processCpuSeconds();
         {
             auto cache = open(cachePath.string(), sync::OpenMode::ReadWrite);
             auto result = cache->importFile(file.string());
@@ -97,7 +87,7 @@ int main(int argc, char** argv) {
             counts = *result;
         }  // closing the last connection checkpoints the WAL into the database file
         const double importSeconds = secondsSince(start);
-        const double importCpuSeconds = cpuSeconds() - cpuBefore;
+        const double importCpuSeconds = bench::processCpuSeconds() - cpuBefore;
         const auto dbBytes = static_cast<int64_t>(fs::file_size(cachePath));
 
         // Lookup latencies on the read-only connection verification uses.
@@ -110,7 +100,7 @@ int main(int argc, char** argv) {
         }
         std::vector<double> hitUs, missUs, certUs, snapshotUs;
         int64_t hits = 0;
-        const double lookupCpuBefore = cpuSeconds();
+        const double lookupCpuBefore = bench::processCpuSeconds();
         for (int i = 0; i < samples && !listed.empty(); ++i) {
             const auto& [body, c] = listed[rng.below(listed.size())];
             const std::string code = registry.itemCode(
@@ -130,7 +120,8 @@ int main(int argc, char** argv) {
             missUs.push_back(std::chrono::duration<double, std::micro>(t2 - t1).count());
             certUs.push_back(std::chrono::duration<double, std::micro>(t3 - t2).count());
         }
-        const double lookupCpuUs = (cpuSeconds() - lookupCpuBefore) * 1e6 / std::max(1, samples);
+        const double lookupCpuUs =
+            (bench::processCpuSeconds() - lookupCpuBefore) * 1e6 / std::max(1, samples);
         // The same three lookups inside one read snapshot (beginRead/endRead), as one
         // verification would do them.
         for (int i = 0; i < samples && !listed.empty(); ++i) {

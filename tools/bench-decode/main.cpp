@@ -6,14 +6,15 @@
 // Each image is loaded and converted to gray once; then both readers run N times on the
 // same in-memory frame (interleaved, so machine noise hits both alike). Prints per-image
 // median ms and a summary (median of medians, p95, reads).
-#include <CLI/CLI.hpp>
 #include <ZXing/ReadBarcode.h>
 
+#include <CLI/CLI.hpp>
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <opencv2/imgproc.hpp>
 
+#include "bench_stats.hpp"
 #include "mengscan/platform/frame_source.hpp"
 #include "mengscan/vision/code_reader.hpp"
 #include "mengscan/vision/mat_adapter.hpp"
@@ -22,19 +23,13 @@ using namespace mengscan;
 
 namespace {
 
-double percentile(std::vector<double> v, double p) {
-    if (v.empty()) return 0;
-    std::sort(v.begin(), v.end());
-    const size_t i = std::min(v.size() - 1, static_cast<size_t>(p * (v.size() - 1) + 0.5));
-    return v[i];
-}
+using bench::percentile;
 
 template <class F>
 double timeMs(F&& f) {
     const auto t0 = std::chrono::steady_clock::now();
     f();
-    return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0)
-        .count();
+    return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
 }
 
 // Letterbox into a WxH frame (mid-gray), as a camera frame of that size would hold it.
@@ -61,7 +56,8 @@ int main(int argc, char** argv) {
     CLI11_PARSE(app, argc, argv);
 
     cv::Size fitSize;
-    if (!fitTo.empty() && std::sscanf(fitTo.c_str(), "%dx%d", &fitSize.width, &fitSize.height) != 2) {
+    if (!fitTo.empty() &&
+        std::sscanf(fitTo.c_str(), "%dx%d", &fitSize.width, &fitSize.height) != 2) {
         std::fprintf(stderr, "--fit wants WxH, e.g. 1280x720\n");
         return 2;
     }

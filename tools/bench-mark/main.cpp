@@ -17,18 +17,11 @@
 #include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
 
+#include "bench_stats.hpp"
 #include "mengscan/vision/guided_reader.hpp"
 #include "mengscan/vision/mark_detector.hpp"
 using namespace mengscan;
-static double cpuMs() {
-    timespec t;
-    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t);
-    return t.tv_sec * 1e3 + t.tv_nsec / 1e6;
-}
-static double pct(std::vector<double> v, double p) {
-    std::sort(v.begin(), v.end());
-    return v[std::min(v.size() - 1, (size_t)(p * (v.size() - 1) + 0.5))];
-}
+using bench::percentile;
 int main(int argc, char** argv) {
     if (argc < 3) {
         fprintf(stderr, "usage: mengscan-bench-mark DIR TEMPLATE [LIMIT]\n");
@@ -63,12 +56,12 @@ int main(int argc, char** argv) {
         for (auto& c : j["expected"]["code_texts"]) want.push_back(c.get<std::string>());
         codes += want.size();
         // plain
-        double c0 = cpuMs();
+        double c0 = bench::threadCpuMs();
         auto w0 = std::chrono::steady_clock::now();
         auto res = ZXing::ReadBarcodes(
             ZXing::ImageView(gray.data, gray.cols, gray.rows, ZXing::ImageFormat::Lum),
             ZXing::DecodeHints());
-        plainCpu.push_back(cpuMs() - c0);
+        plainCpu.push_back(bench::threadCpuMs() - c0);
         plainWall.push_back(
             std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - w0)
                 .count());
@@ -79,14 +72,14 @@ int main(int argc, char** argv) {
                     break;
                 }
         // ours
-        c0 = cpuMs();
+        c0 = bench::threadCpuMs();
         w0 = std::chrono::steady_clock::now();
         cv::Mat g2;
         cv::cvtColor(img, g2, cv::COLOR_BGR2GRAY);
         auto d = det.detect(img, g2);
-        double m = cpuMs() - c0;
+        double m = bench::threadCpuMs() - c0;
         auto ours = vision::readCodesGuided(reader, g2, &d);
-        oursCpu.push_back(cpuMs() - c0);
+        oursCpu.push_back(bench::threadCpuMs() - c0);
         markCpu.push_back(m);
         oursWall.push_back(
             std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - w0)
@@ -119,9 +112,11 @@ int main(int argc, char** argv) {
     printf(
         "thread CPU ms  plain median %.1f p95 %.1f | ours median %.1f p95 %.1f (mark median %.1f) "
         "| ratio of medians %.2f\n",
-        pct(plainCpu, .5), pct(plainCpu, .95), pct(oursCpu, .5), pct(oursCpu, .95),
-        pct(markCpu, .5), pct(oursCpu, .5) / pct(plainCpu, .5));
+        percentile(plainCpu, .5), percentile(plainCpu, .95), percentile(oursCpu, .5),
+        percentile(oursCpu, .95), percentile(markCpu, .5),
+        percentile(oursCpu, .5) / percentile(plainCpu, .5));
     printf("wall ms        plain median %.1f p95 %.1f | ours median %.1f p95 %.1f\n",
-           pct(plainWall, .5), pct(plainWall, .95), pct(oursWall, .5), pct(oursWall, .95));
+           percentile(plainWall, .5), percentile(plainWall, .95), percentile(oursWall, .5),
+           percentile(oursWall, .95));
     for (auto& [k, v] : tagRecall) printf("  %-14s %d/%d\n", k.c_str(), v.first, v.second);
 }

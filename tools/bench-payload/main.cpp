@@ -12,6 +12,7 @@
 #include <fstream>
 #include <nlohmann/json.hpp>
 
+#include "bench_stats.hpp"
 #include "mengscan/sync/payload.hpp"
 
 using namespace mengscan;
@@ -19,12 +20,7 @@ using namespace mengscan::sync;
 
 namespace {
 
-double percentile(std::vector<double> v, double p) {
-    if (v.empty()) return 0;
-    std::sort(v.begin(), v.end());
-    const size_t i = std::min(v.size() - 1, static_cast<size_t>(p * (v.size() - 1) + 0.5));
-    return v[i];
-}
+using bench::percentile;
 
 std::vector<std::pair<std::string, std::string>> builtinPayloads() {
     const std::string cert = "0021-MZB-24-00057";

@@ -16,6 +16,7 @@
 #include <opencv2/imgcodecs.hpp>
 #include <thread>
 
+#include "bench_stats.hpp"
 #include "mengscan/sync/outbox_uploader.hpp"
 
 namespace fs = std::filesystem;
@@ -24,9 +25,7 @@ using Clock = std::chrono::steady_clock;
 
 namespace {
 
-double secondsSince(Clock::time_point start) {
-    return std::chrono::duration<double>(Clock::now() - start).count();
-}
+using bench::secondsSince;
 
 // Runs a command line (arguments are paths we made; no user input) and returns stdout.
 std::string capture(const std::string& command) {

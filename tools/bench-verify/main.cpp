@@ -15,6 +15,7 @@
 #include <random>
 
 #include "bench_dataset.hpp"
+#include "bench_stats.hpp"
 #include "mengscan/platform/clock.hpp"
 #include "mengscan/sync/cache.hpp"
 #include "mengscan/sync/cache_scan_log.hpp"
@@ -35,10 +36,7 @@ struct Args {
     bool rebuild = false;
 };
 
-double percentile(std::vector<double>& sorted, double p) {
-    const auto index = static_cast<std::size_t>(p * static_cast<double>(sorted.size() - 1));
-    return sorted[index];
-}
+using bench::percentile;
 
 void report(const std::string& name, std::vector<double> micros) {
     std::sort(micros.begin(), micros.end());
@@ -52,9 +50,7 @@ void report(const std::string& name, std::vector<double> micros) {
 }
 
 double threadCpuMicros() {
-    timespec ts{};
-    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
-    return static_cast<double>(ts.tv_sec) * 1e6 + static_cast<double>(ts.tv_nsec) / 1e3;
+    return bench::threadCpuMs() * 1e3;
 }
 
 // Times fn(i) for every i, after a warm-up pass over the first tenth: wall time (steady
