@@ -153,7 +153,7 @@ std::vector<Alignment> coarseAlignments(const std::vector<cv::Mat>& pyramid, con
         const cv::Point2d shift(sqrtCov * cv::Vec2d(h.shift.x, h.shift.y) * (1 / kPerStd));
         const cv::Point2d t0 =
             outline.centre + shift - cv::Point2d(A0 * cv::Vec2d(model.centre.x, model.centre.y));
-        out.push_back({affine3(A0, t0), h.score, markPx, false});
+        out.push_back({affine3(A0, t0), h.score, markPx});
     }
     return out;
 }
@@ -187,7 +187,6 @@ Alignment refineAlignment(const std::vector<cv::Mat>& pyramid, const Alignment& 
     W.convertTo(W64, CV_64F);
     Alignment refined = coarse;
     refined.templateToFrame = eccToFrame * cv::Matx33d(W64.ptr<double>()) * templateToEcc;
-    refined.refined = true;
     return refined;
 }
 

@@ -30,7 +30,6 @@ struct Alignment {
     cv::Matx33d templateToFrame;
     double rotationScore = 0;  // normalised correlation of the best rotation (-1..1)
     double markPx = 0;         // the outline's size, frame px
-    bool refined = false;      // ECC converged
 };
 
 // Up to maxHypotheses affine alignments of the template onto one outline (frame px), best
@@ -41,7 +40,7 @@ std::vector<Alignment> coarseAlignments(const std::vector<cv::Mat>& pyramid, con
                                         const AlignModel& model, int maxHypotheses,
                                         double minRotationScore);
 
-// The coarse alignment refined to a homography by ECC; unchanged (refined = false) when
+// The coarse alignment refined to a homography by ECC; returned unchanged when
 // ECC does not converge.
 Alignment refineAlignment(const std::vector<cv::Mat>& pyramid, const Alignment& coarse,
                           const AlignModel& model);

@@ -173,7 +173,6 @@ std::vector<SilhouetteCandidate> proposeSilhouettes(const cv::Mat& gray, const c
         if (fillPenalty > 0.5 || solidPenalty > 0.35) continue;
         SilhouetteCandidate c;
         c.outline = o;
-        c.coloured = coloured;
         c.markPx = std::sqrt(o.area / areaFraction);
         c.likeness = 1.0 - 2 * fillPenalty - 2 * solidPenalty;
         // An outline already tried (from the other mask) or found twice here.

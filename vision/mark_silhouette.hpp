@@ -30,10 +30,9 @@ struct SilhouetteModel {
 };
 
 struct SilhouetteCandidate {
-    Outline outline;        // frame pixels
-    double markPx = 0;      // estimated long side of the mark, frame px
-    double likeness = 0;    // ordering: outline and colour resemblance to the template
-    bool coloured = false;  // found through the template's colour
+    Outline outline;      // frame pixels
+    double markPx = 0;    // estimated long side of the mark, frame px
+    double likeness = 0;  // ordering: outline and colour resemblance to the template
 };
 
 enum class OutlineSource {

@@ -124,12 +124,6 @@ VerifyModel makeVerifyModel(const MarkTemplate& t) {
 
 double verifyCandidate(const std::vector<cv::Mat>& pyramid, const cv::Matx33d& templateToFrame,
                        const VerifyModel& model) {
-    return verifyDetail(pyramid, templateToFrame, model).score;
-}
-
-VerifyScore verifyDetail(const std::vector<cv::Mat>& pyramid, const cv::Matx33d& templateToFrame,
-                         const VerifyModel& model) {
-    VerifyScore out;
     // Patch scale: frame px per canonical px, from the mapped width of the template.
     const cv::Matx33d canonToTemplate(1 / model.fromTemplate, 0, 0, 0, 1 / model.fromTemplate, 0, 0,
                                       0, 1);
@@ -191,27 +185,23 @@ VerifyScore verifyDetail(const std::vector<cv::Mat>& pyramid, const cv::Matx33d&
         }
     }
     // Mostly washed out by glare: not enough evidence either way.
-    if (used < inside / 2) return out;
+    if (used < inside / 2) return 0.0;
     const double global = all.ncc();
-    if (std::isnan(global)) return out;
-    double sum = 0, lowest = 1;
+    if (std::isnan(global)) return 0.0;
+    double sum = 0;
     int n = 0;
     for (const auto& b : blocks) {
         const double v = b.ncc();
         // A flat block (in the template, or fully glared) carries no evidence; skip it.
         if (std::isnan(v)) continue;
         sum += v;
-        lowest = std::min(lowest, v);
         ++n;
     }
-    out.global = global;
-    out.blocksUsed = n;
-    out.detail = detailCorrelation(ref, f, patch, model);
-    if (n < model.blocks / 2) return out;
-    out.blockMean = sum / n;
-    out.blockMin = lowest;
-    out.score = std::clamp((0.5 * global + 0.5 * out.blockMean) / 3 + 2 * out.detail / 3, 0.0, 1.0);
-    return out;
+    if (n < model.blocks / 2) return 0.0;
+    // Appearance a third, the non-symmetric detail two thirds (docs/vision.md).
+    const double appearance = 0.5 * global + 0.5 * sum / n;
+    const double detail = detailCorrelation(ref, f, patch, model);
+    return std::clamp(appearance / 3 + 2 * detail / 3, 0.0, 1.0);
 }
 
 }  // namespace mengscan::vision::detail

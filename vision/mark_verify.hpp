@@ -25,19 +25,10 @@ VerifyModel makeVerifyModel(const MarkTemplate& t);
 
 // Similarity 0..1 of the frame region that `templateToFrame` maps the template onto.
 // `pyramid` holds the frame at full, 1/2, 1/4 ... size (gray); the level whose resolution
-// best matches the patch is sampled to avoid aliasing.
-struct VerifyScore {
-    double score = 0;  // what verifyCandidate returns
-    double global = 0, blockMean = 0, blockMin = 0;
-    // Correlation of what is not rotationally symmetric (each pixel minus the mean of its
-    // ring about the centre): rings of text and round borders, which look-alike seals
-    // share, cancel; the emblem's own figure remains.
-    double detail = 0;
-    int blocksUsed = 0;
-};
-VerifyScore verifyDetail(const std::vector<cv::Mat>& pyramid, const cv::Matx33d& templateToFrame,
-                         const VerifyModel& model);
-
+// best matches the patch is sampled to avoid aliasing. Score = 1/3 appearance (global and
+// 3x3-block correlation) + 2/3 detail: the correlation of what is not rotationally
+// symmetric (each pixel minus its ring's mean about the centre), where rings of text and
+// round borders, which look-alike seals share, cancel.
 double verifyCandidate(const std::vector<cv::Mat>& pyramid, const cv::Matx33d& templateToFrame,
                        const VerifyModel& model);
 
