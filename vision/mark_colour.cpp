@@ -53,28 +53,34 @@ ColourModel makeColourModel(const cv::Mat& bgr, const cv::Mat& mask) {
     return m;
 }
 
+cv::Mat chromaticMask(const cv::Mat& hsv) {
+    cv::Mat chromatic;
+    cv::inRange(hsv, cv::Scalar(0, kMinSat, kMinVal), cv::Scalar(255, 255, 255), chromatic);
+    return chromatic;
+}
+
+cv::Mat colourMask(const cv::Mat& bgr, const ColourModel& model) {
+    cv::Mat hsv;
+    cv::cvtColor(bgr, hsv, cv::COLOR_BGR2HSV);
+    cv::Mat lut(1, 256, CV_8UC1, cv::Scalar(0));
+    for (int h = 0; h < 180; ++h) lut.at<uint8_t>(h) = model.hueHist.at<float>(h) > 0 ? 255 : 0;
+    cv::Mat channels[3], hueOk;
+    cv::split(hsv, channels);
+    cv::LUT(channels[0], lut, hueOk);
+    cv::Mat hit = hueOk & chromaticMask(hsv);
+    cv::morphologyEx(hit, hit, cv::MORPH_CLOSE,
+                     cv::getStructuringElement(cv::MORPH_ELLIPSE, cv::Size(3, 3)));
+    return hit;
+}
+
 std::vector<Proposal> proposeRegions(const cv::Mat& frameBgr, const ColourModel& model,
                                      double minMarkPx, double maxMarkPx, int maxProposals) {
     std::vector<Proposal> out;
     if (!model.usable || frameBgr.channels() != 3) return out;
-    cv::Mat small, hsv;
+    cv::Mat small;
     cv::resize(frameBgr, small, cv::Size(frameBgr.cols / kDownscale, frameBgr.rows / kDownscale), 0,
                0, cv::INTER_AREA);
-    cv::cvtColor(small, hsv, cv::COLOR_BGR2HSV);
-    cv::Mat hit(small.size(), CV_8UC1);
-    for (int y = 0; y < hsv.rows; ++y) {
-        const auto* p = hsv.ptr<cv::Vec3b>(y);
-        uint8_t* o = hit.ptr<uint8_t>(y);
-        for (int x = 0; x < hsv.cols; ++x) {
-            o[x] =
-                (p[x][1] >= kMinSat && p[x][2] >= kMinVal && model.hueHist.at<float>(p[x][0]) > 0)
-                    ? 255
-                    : 0;
-        }
-    }
-    // Close small gaps (text knocked out of a coloured ring) so a mark is one blob.
-    cv::morphologyEx(hit, hit, cv::MORPH_CLOSE,
-                     cv::getStructuringElement(cv::MORPH_ELLIPSE, cv::Size(3, 3)));
+    cv::Mat hit = colourMask(small, model);
     cv::Mat labels, stats, centroids;
     const int n = cv::connectedComponentsWithStats(hit, labels, stats, centroids, 8, CV_32S);
     for (int i = 1; i < n; ++i) {

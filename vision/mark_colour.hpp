@@ -26,6 +26,13 @@ struct Proposal {
 
 ColourModel makeColourModel(const cv::Mat& templateBgr, const cv::Mat& templateMask);
 
+// 255 where an HSV pixel is saturated and bright enough to have a hue at all.
+cv::Mat chromaticMask(const cv::Mat& hsv);
+
+// 255 where a pixel has the template's hues (and enough saturation and value to have a
+// hue), closed over 1 px gaps (text knocked out of a coloured ring).
+cv::Mat colourMask(const cv::Mat& bgr, const ColourModel& model);
+
 // Regions (most template-like first) where the template's colours form a blob of a plausible size.
 std::vector<Proposal> proposeRegions(const cv::Mat& frameBgr, const ColourModel& model,
                                      double minMarkPx, double maxMarkPx, int maxProposals);

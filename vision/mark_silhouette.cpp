@@ -10,7 +10,6 @@ namespace {
 constexpr int kDownscale = 2;      // outlines are found at half size (a 40 px mark: 20 px)
 constexpr int kInkBlock = 25;      // local mean window (half-size px) for "darker than paper"
 constexpr double kInkMargin = 10;  // grey levels below the local mean that count as ink
-constexpr int kMinSat = 60, kMinVal = 35;  // as in mark_colour: below, hue is noise
 
 Outline outlineOf(const std::vector<cv::Point>& contour, double scale, double offset) {
     Outline o;
@@ -53,21 +52,6 @@ cv::Mat inkMask(const cv::Mat& gray, bool blackHat) {
     cv::morphologyEx(ink, ink, cv::MORPH_CLOSE,
                      cv::getStructuringElement(cv::MORPH_ELLIPSE, cv::Size(3, 3)));
     return ink;
-}
-
-cv::Mat colourMask(const cv::Mat& bgr, const ColourModel& colour) {
-    cv::Mat hsv;
-    cv::cvtColor(bgr, hsv, cv::COLOR_BGR2HSV);
-    cv::Mat lut(1, 256, CV_8UC1, cv::Scalar(0));
-    for (int h = 0; h < 180; ++h) lut.at<uint8_t>(h) = colour.hueHist.at<float>(h) > 0 ? 255 : 0;
-    cv::Mat channels[3], hueOk, chromatic;
-    cv::split(hsv, channels);
-    cv::LUT(channels[0], lut, hueOk);
-    cv::inRange(hsv, cv::Scalar(0, kMinSat, kMinVal), cv::Scalar(255, 255, 255), chromatic);
-    cv::Mat hit = hueOk & chromatic;
-    cv::morphologyEx(hit, hit, cv::MORPH_CLOSE,
-                     cv::getStructuringElement(cv::MORPH_ELLIPSE, cv::Size(3, 3)));
-    return hit;
 }
 
 // Outer boundaries at every depth (a mark sits inside the hole a label's paper makes in
@@ -156,11 +140,10 @@ std::vector<SilhouetteCandidate> proposeSilhouettes(const cv::Mat& gray, const c
         if (chromatic) {
             // Only ink of some colour: a mark printed in one (non-template) ink then stands
             // apart from the black code and text beside it, which the plain ink mask merges.
-            cv::Mat smallBgr, hsv, saturated;
+            cv::Mat smallBgr, hsv;
             cv::resize(bgr, smallBgr, half, 0, 0, cv::INTER_AREA);
             cv::cvtColor(smallBgr, hsv, cv::COLOR_BGR2HSV);
-            cv::inRange(hsv, cv::Scalar(0, kMinSat, kMinVal), cv::Scalar(255, 255, 255), saturated);
-            mask &= saturated;
+            mask &= chromaticMask(hsv);
         }
     }
     const double tRatio = eigenRatio(t.cov);
