@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <cmath>
 #include <opencv2/imgproc.hpp>
-#include <opencv2/video/tracking.hpp>
 
 namespace mengscan::vision::detail {
 namespace {
@@ -13,9 +12,10 @@ constexpr int kView = 24;                   // template view side: +-4 px of cen
 constexpr double kPerStd = kPatch / 4.6;    // canonical px per outline std (disc: r = 2 std)
 constexpr int kAngles = 24;                 // 15 degree steps; ECC refines the rest
 constexpr double kMinAngleGap = CV_PI / 6;  // distinct hypotheses
-constexpr int kEccMark = 64, kEccPad = 12;
-constexpr int kEccIterations = 25;
-constexpr double kEccEpsilon = 3e-3;
+constexpr int kRefMark = 64, kRefPad = 12;
+constexpr int kSmooth = 5;  // Gaussian kernel on both patches before refinement
+constexpr int kRefineIterations = 25;
+constexpr double kRefineEpsilon = 0.01;  // px
 
 cv::Matx22d sqrtSym(const cv::Matx22d& c, bool inverse) {
     cv::Mat values, vectors;
@@ -57,6 +57,67 @@ cv::Matx33d affine3(const cv::Matx22d& A, const cv::Point2d& t) {
     return {A(0, 0), A(0, 1), t.x, A(1, 0), A(1, 1), t.y, 0, 0, 1};
 }
 
+// Refinement coordinates: the patch centre at 0, its half side at 1 (well-conditioned
+// homography parameters).
+struct Normaliser {
+    double halfSide;
+    cv::Matx33d fromPx, toPx;
+};
+
+Normaliser normaliser(const cv::Size& size) {
+    const double cx = (size.width - 1) / 2.0, cy = (size.height - 1) / 2.0;
+    const double h = std::max(size.width, size.height) / 2.0;
+    return {h, cv::Matx33d(1 / h, 0, -cx / h, 0, 1 / h, -cy / h, 0, 0, 1),
+            cv::Matx33d(h, 0, cx, 0, h, cy, 0, 0, 1)};
+}
+
+// The refinement model: steepest-descent images of the homography parameters
+// p = (a-1, b, c, d-1, tx, ty, g, h) of [[a c tx] [b d ty] [g h 1]] at p = 0, with the
+// constant and the template projected out (Baker & Matthews' project-out).
+void makeRefinementModel(const cv::Mat& templateF, AlignModel& m) {
+    cv::Mat t;
+    cv::GaussianBlur(templateF, t, cv::Size(kSmooth, kSmooth), 0);
+    cv::Mat gx, gy;
+    cv::Sobel(t, gx, CV_32F, 1, 0, 3, 1.0 / 8);
+    cv::Sobel(t, gy, CV_32F, 0, 1, 3, 1.0 / 8);
+    const Normaliser n = normaliser(t.size());
+    const int N = t.rows * t.cols;
+    cv::Mat sd(8, N, CV_32F);
+    for (int y = 0; y < t.rows; ++y) {
+        for (int x = 0; x < t.cols; ++x) {
+            const int i = y * t.cols + x;
+            const double u = (x - (t.cols - 1) / 2.0) / n.halfSide,
+                         v = (y - (t.rows - 1) / 2.0) / n.halfSide;
+            // d(pixel)/dp = halfSide * d(normalised)/dp.
+            const double tx = gx.at<float>(y, x) * n.halfSide, ty = gy.at<float>(y, x) * n.halfSide;
+            const double row[8] = {tx * u, ty * u, tx * v, ty * v, tx, ty,
+                                   -(tx * u * u + ty * u * v), -(tx * u * v + ty * v * v)};
+            for (int k = 0; k < 8; ++k) sd.at<float>(k, i) = static_cast<float>(row[k]);
+        }
+    }
+    cv::Mat flat = t.reshape(1, 1).clone();
+    flat -= cv::mean(flat)[0];
+    const double norm = cv::norm(flat);
+    m.refTemplate = flat;
+    m.refTemplateNorm = norm;
+    // Project out the constant and the template: a brightness or contrast change is not a
+    // step.
+    const cv::Mat one = cv::Mat::ones(1, N, CV_32F) / std::sqrt(static_cast<double>(N));
+    const cv::Mat unitT = flat / std::max(norm, 1e-9);
+    for (int k = 0; k < 8; ++k) {
+        cv::Mat r = sd.row(k);
+        r -= one * r.dot(one);
+        r -= unitT * r.dot(unitT);
+    }
+    cv::Mat H;
+    cv::mulTransposed(sd, H, false);  // 8 x 8: sd * sd^T
+    cv::Mat Hd;
+    H.convertTo(Hd, CV_64F);
+    m.refHessianInv = cv::Matx<double, 8, 8>(cv::Mat(Hd.inv(cv::DECOMP_SVD)));
+    m.refSteepest = sd;
+    m.refSize = t.size();
+}
+
 }  // namespace
 
 AlignModel makeAlignModel(const MarkTemplate& t, const Outline& outline) {
@@ -87,12 +148,14 @@ AlignModel makeAlignModel(const MarkTemplate& t, const Outline& outline) {
         m.views.push_back(bandPass(f)(cv::Rect(cvRound(off), cvRound(off), kView, kView)).clone());
         m.angles.push_back(a);
     }
-    m.eccScale = static_cast<double>(kEccMark) / std::max(t.bgr.cols, t.bgr.rows);
-    cv::Mat eccSmall, eccPadded;
-    cv::resize(gray, eccSmall, cv::Size(), m.eccScale, m.eccScale, cv::INTER_AREA);
-    cv::copyMakeBorder(eccSmall, eccPadded, kEccPad, kEccPad, kEccPad, kEccPad, cv::BORDER_CONSTANT,
+    m.refScale = static_cast<double>(kRefMark) / std::max(t.bgr.cols, t.bgr.rows);
+    cv::Mat refSmall, refPadded;
+    cv::resize(gray, refSmall, cv::Size(), m.refScale, m.refScale, cv::INTER_AREA);
+    cv::copyMakeBorder(refSmall, refPadded, kRefPad, kRefPad, kRefPad, kRefPad, cv::BORDER_CONSTANT,
                        255);
-    eccPadded.convertTo(m.eccTemplate, CV_32F);
+    cv::Mat refF;
+    refPadded.convertTo(refF, CV_32F);
+    makeRefinementModel(refF, m);
     m.usable = true;
     return m;
 }
@@ -160,33 +223,59 @@ std::vector<Alignment> coarseAlignments(const std::vector<cv::Mat>& pyramid, con
 
 Alignment refineAlignment(const std::vector<cv::Mat>& pyramid, const Alignment& coarse,
                           const AlignModel& model) {
-    // ECC canonical px -> template px -> frame px.
-    const cv::Matx33d eccToTemplate(1 / model.eccScale, 0, -kEccPad / model.eccScale, 0,
-                                    1 / model.eccScale, -kEccPad / model.eccScale, 0, 0, 1);
-    const cv::Matx33d templateToEcc(model.eccScale, 0, kEccPad, 0, model.eccScale, kEccPad, 0, 0,
+    // Refinement px -> template px -> frame px.
+    const cv::Matx33d refToTemplate(1 / model.refScale, 0, -kRefPad / model.refScale, 0,
+                                    1 / model.refScale, -kRefPad / model.refScale, 0, 0, 1);
+    const cv::Matx33d templateToRef(model.refScale, 0, kRefPad, 0, model.refScale, kRefPad, 0, 0,
                                     1);
-    const cv::Matx33d eccToFrame = coarse.templateToFrame * eccToTemplate;
+    const cv::Matx33d refToFrame = coarse.templateToFrame * refToTemplate;
     double s = 1;
-    const int level = levelFor(coarse.markPx / kEccMark, pyramid.size(), &s);
+    const int level = levelFor(coarse.markPx / kRefMark, pyramid.size(), &s);
     const cv::Matx33d toLevel(s, 0, 0, 0, s, 0, 0, 0, 1);
     cv::Mat rect, rectF;
-    cv::warpPerspective(pyramid[static_cast<size_t>(level)], rect, toLevel * eccToFrame,
-                        model.eccTemplate.size(), cv::INTER_LINEAR | cv::WARP_INVERSE_MAP,
+    cv::warpPerspective(pyramid[static_cast<size_t>(level)], rect, toLevel * refToFrame,
+                        model.refSize, cv::INTER_LINEAR | cv::WARP_INVERSE_MAP,
                         cv::BORDER_REPLICATE);
     rect.convertTo(rectF, CV_32F);
-    cv::Mat W = cv::Mat::eye(3, 3, CV_32F);
-    try {
-        cv::findTransformECC(model.eccTemplate, rectF, W, cv::MOTION_HOMOGRAPHY,
-                             cv::TermCriteria(cv::TermCriteria::COUNT | cv::TermCriteria::EPS,
-                                              kEccIterations, kEccEpsilon),
-                             cv::noArray(), 5);
-    } catch (const cv::Exception&) {
-        return coarse;  // did not converge: the coarse estimate may still verify
+    cv::GaussianBlur(rectF, rectF, cv::Size(kSmooth, kSmooth), 0);
+    // Inverse compositional (Baker & Matthews): W <- W * dW(dp)^-1, dp from the template's
+    // precomputed steepest-descent images, so one step is one warp and 8 dot products.
+    const Normaliser n = normaliser(model.refSize);
+    cv::Matx33d W = cv::Matx33d::eye();  // normalised refinement coords -> rect coords
+    cv::Mat warped, e;
+    for (int it = 0; it < kRefineIterations; ++it) {
+        const cv::Matx33d Wpx = n.toPx * W * n.fromPx;
+        cv::warpPerspective(rectF, warped, Wpx, model.refSize,
+                            cv::INTER_LINEAR | cv::WARP_INVERSE_MAP, cv::BORDER_REPLICATE);
+        // The warped patch brought to the template's mean (0) and norm: contrast and
+        // brightness are not evidence of misalignment.
+        e = warped.reshape(1, 1);
+        cv::Scalar mean, stddev;
+        cv::meanStdDev(e, mean, stddev);
+        const double norm = stddev[0] * std::sqrt(static_cast<double>(e.cols));
+        if (norm < 1e-3) return coarse;  // flat: nothing to align
+        e.convertTo(e, CV_32F, model.refTemplateNorm / norm, -mean[0] * model.refTemplateNorm / norm);
+        e -= model.refTemplate;
+        cv::Mat g = model.refSteepest * e.t();  // 8 x 1
+        cv::Vec<double, 8> gd;
+        for (int i = 0; i < 8; ++i) gd[i] = g.at<float>(i);
+        const cv::Vec<double, 8> dp = model.refHessianInv * gd;
+        const cv::Matx33d dW(1 + dp[0], dp[2], dp[4], dp[1], 1 + dp[3], dp[5], dp[6], dp[7], 1);
+        const double det = cv::determinant(dW);
+        if (!(std::abs(det) > 1e-6)) return coarse;
+        W = W * dW.inv();
+        W = W * (1.0 / W(2, 2));
+        // A step under a hundredth of a pixel: converged.
+        if (std::abs(dp[4]) + std::abs(dp[5]) + std::abs(dp[0]) + std::abs(dp[3]) <
+            kRefineEpsilon / n.halfSide)
+            break;
     }
-    cv::Mat W64;
-    W.convertTo(W64, CV_64F);
+    // A refinement that ran away (mirrored or degenerate): keep the coarse estimate.
+    const cv::Matx22d A(W(0, 0), W(0, 1), W(1, 0), W(1, 1));
+    if (!(cv::determinant(A) > 0.1) || !(std::abs(W(0, 2)) < 1) || !(std::abs(W(1, 2)) < 1))
+        return coarse;
     Alignment refined = coarse;
-    refined.templateToFrame = eccToFrame * cv::Matx33d(W64.ptr<double>()) * templateToEcc;
+    refined.templateToFrame = refToFrame * (n.toPx * W * n.fromPx) * templateToRef;
     return refined;
 }
 

@@ -1,8 +1,8 @@
 // Internal: from an outline (mark_silhouette) to a template -> frame homography.
 // The outline's moments give the mark's affine frame up to a rotation; the rotation is
-// searched by correlating the "whitened" frame patch with the template rotated in 10
-// degree steps; the best hypotheses are then refined to a full homography by ECC
-// (enhanced correlation coefficient, cv::findTransformECC) on a small rectified patch.
+// searched by correlating the "whitened" frame patch with the template rotated in 15
+// degree steps; the best hypotheses are then refined to a full homography on a small
+// rectified patch (inverse-compositional Gauss-Newton, normalised for contrast).
 // Works at any size the outline was found at, where corner features are too few.
 #pragma once
 
@@ -20,8 +20,16 @@ struct AlignModel {
     cv::Matx22d invSqrtCov;      // template outline covariance^(-1/2)
     std::vector<cv::Mat> views;  // CV_32F band-passed template, whitened, one per angle
     std::vector<double> angles;  // radians
-    cv::Mat eccTemplate;         // CV_32F, the template on white at kEccMark px + padding
-    double eccScale = 1;         // ecc px per template px
+    // Refinement (inverse compositional, mark_align.cpp): the template on white at
+    // kRefMark px + padding, smoothed, zero mean, flattened; its steepest-descent images
+    // (one row per homography parameter) with the mean and the template itself projected
+    // out, so brightness and contrast do not move the estimate; their Hessian's inverse.
+    cv::Mat refTemplate;        // CV_32F, 1 x N
+    cv::Mat refSteepest;        // CV_32F, 8 x N
+    cv::Matx<double, 8, 8> refHessianInv;
+    double refTemplateNorm = 1;  // L2 norm of refTemplate
+    cv::Size refSize;
+    double refScale = 1;  // refinement px per template px
 };
 
 AlignModel makeAlignModel(const MarkTemplate& t, const Outline& templateOutline);
@@ -40,8 +48,9 @@ std::vector<Alignment> coarseAlignments(const std::vector<cv::Mat>& pyramid, con
                                         const AlignModel& model, int maxHypotheses,
                                         double minRotationScore);
 
-// The coarse alignment refined to a homography by ECC; returned unchanged when
-// ECC does not converge.
+// The coarse alignment refined to a homography by inverse-compositional Gauss-Newton on
+// the normalised patch (what ECC maximises, with the template's gradients computed once);
+// returned unchanged when the refinement diverges.
 Alignment refineAlignment(const std::vector<cv::Mat>& pyramid, const Alignment& coarse,
                           const AlignModel& model);
 
