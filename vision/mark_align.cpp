@@ -145,7 +145,13 @@ AlignModel makeAlignModel(const MarkTemplate& t, const Outline& outline) {
         cv::warpAffine(small, view, M, cv::Size(kPatch, kPatch),
                        cv::INTER_LINEAR | cv::WARP_INVERSE_MAP, cv::BORDER_CONSTANT, 255);
         view.convertTo(f, CV_32F);
-        m.views.push_back(bandPass(f)(cv::Rect(cvRound(off), cvRound(off), kView, kView)).clone());
+        cv::Mat v = bandPass(f)(cv::Rect(cvRound(off), cvRound(off), kView, kView)).clone();
+        v -= cv::mean(v)[0];
+        cv::Mat padded = cv::Mat::zeros(kPatch, kPatch, CV_32F), spectrum;
+        v.copyTo(padded(cv::Rect(0, 0, kView, kView)));
+        cv::dft(padded, spectrum);
+        m.viewSpectra.push_back(spectrum);
+        m.viewNorms.push_back(cv::norm(v));
         m.angles.push_back(a);
     }
     m.refScale = static_cast<double>(kRefMark) / std::max(t.bgr.cols, t.bgr.rows);
@@ -179,19 +185,45 @@ std::vector<Alignment> coarseAlignments(const std::vector<cv::Mat>& pyramid, con
                    cv::BORDER_REPLICATE);
     patch.convertTo(f, CV_32F);
     f = bandPass(f);
-    // 2. Rotation (and a little shift) by normalised correlation with each template view.
+    // 2. Rotation (and a little shift) by normalised correlation with each template view
+    // (TM_CCOEFF_NORMED over kSlack x kSlack shifts): the numerator as one spectrum
+    // product and inverse DFT per angle, the window energies from integral images once.
     struct Hypothesis {
         double score, angle;
         cv::Point2d shift;  // canonical px
     };
+    constexpr int kSlack = kPatch - kView + 1;
+    cv::Mat sum, sqsum;
+    cv::integral(f, sum, sqsum, CV_64F, CV_64F);
+    const double n = kView * kView;
+    double windowNorm[kSlack][kSlack];
+    for (int y = 0; y < kSlack; ++y) {
+        for (int x = 0; x < kSlack; ++x) {
+            const auto box = [&](const cv::Mat& s) {
+                return s.at<double>(y + kView, x + kView) - s.at<double>(y, x + kView) -
+                       s.at<double>(y + kView, x) + s.at<double>(y, x);
+            };
+            const double s1 = box(sum);
+            windowNorm[y][x] = std::sqrt(std::max(0.0, box(sqsum) - s1 * s1 / n));
+        }
+    }
+    cv::Mat spectrum, product, correlation;
+    cv::dft(f, spectrum);
     std::vector<Hypothesis> hyps;
-    cv::Mat result;
-    for (size_t i = 0; i < model.views.size(); ++i) {
-        cv::matchTemplate(f, model.views[i], result, cv::TM_CCOEFF_NORMED);
-        double best = 0;
+    const double off = (kPatch - kView) / 2.0;
+    for (size_t i = 0; i < model.viewSpectra.size(); ++i) {
+        cv::mulSpectrums(spectrum, model.viewSpectra[i], product, 0, true);
+        cv::dft(product, correlation, cv::DFT_INVERSE | cv::DFT_SCALE | cv::DFT_REAL_OUTPUT);
+        double best = -1;
         cv::Point at;
-        cv::minMaxLoc(result, nullptr, &best, nullptr, &at);
-        const double off = (kPatch - kView) / 2.0;
+        for (int y = 0; y < kSlack; ++y) {
+            const float* row = correlation.ptr<float>(y);
+            for (int x = 0; x < kSlack; ++x) {
+                const double denominator = windowNorm[y][x] * model.viewNorms[i];
+                const double r = denominator > 1e-6 ? row[x] / denominator : 0;
+                if (r > best) best = r, at = {x, y};
+            }
+        }
         hyps.push_back({best, model.angles[i], {at.x - off, at.y - off}});
     }
     std::sort(hyps.begin(), hyps.end(),

@@ -18,7 +18,10 @@ struct AlignModel {
     bool usable = false;
     cv::Point2d centre;          // template outline centroid, template px
     cv::Matx22d invSqrtCov;      // template outline covariance^(-1/2)
-    std::vector<cv::Mat> views;  // CV_32F band-passed template, whitened, one per angle
+    // The rotation search: per angle, the band-passed, whitened template view (zero mean,
+    // kView px) as the conjugate-ready spectrum of its kPatch px zero-padding, and its norm.
+    std::vector<cv::Mat> viewSpectra;  // CV_32F, CCS-packed cv::dft output
+    std::vector<double> viewNorms;
     std::vector<double> angles;  // radians
     // Refinement (inverse compositional, mark_align.cpp): the template on white at
     // kRefMark px + padding, smoothed, zero mean, flattened; its steepest-descent images
