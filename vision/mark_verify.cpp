@@ -87,6 +87,30 @@ double detailCorrelation(const cv::Mat& ref, const cv::Mat& frame, const cv::Mat
     return std::isnan(d) ? 0 : d;
 }
 
+constexpr int kRefStep = 2;  // frame px between cached template references
+constexpr int kRefMinWidth = 8;
+
+// The template compared at the resolution the mark was seen at: a 40 px mark cannot show
+// the template's fine strokes, so the template is brought down to that size first.
+cv::Mat referenceAt(const VerifyModel& m, double frameWidth) {
+    cv::Mat ref = m.gray;
+    if (frameWidth < m.size.width) {
+        const double k = std::max(8.0, frameWidth) / m.size.width;
+        cv::Mat low, up;  // never write into ref: it shares the model's pixels
+        cv::resize(m.gray, low, cv::Size(), k, k, cv::INTER_AREA);
+        cv::resize(low, up, m.size, 0, 0, cv::INTER_LINEAR);
+        ref = up;
+    }
+    ref = bandPass(ref, m.size.width / std::max(1.0, frameWidth));
+    equaliseContrast(ref);
+    return ref;
+}
+
+size_t refIndex(const VerifyModel& m, double frameWidth) {
+    const double i = std::round((frameWidth - m.refMinWidth) / kRefStep);
+    return static_cast<size_t>(std::clamp(i, 0.0, static_cast<double>(m.refs.size() - 1)));
+}
+
 }  // namespace
 
 VerifyModel makeVerifyModel(const MarkTemplate& t) {
@@ -119,6 +143,9 @@ VerifyModel makeVerifyModel(const MarkTemplate& t) {
             m.rings = std::max(m.rings, r + 1);
         }
     }
+    m.refMinWidth = kRefMinWidth;
+    for (int w = kRefMinWidth; w < m.size.width + kRefStep; w += kRefStep)
+        m.refs.push_back(referenceAt(m, std::min(w, m.size.width)));
     return m;
 }
 
@@ -153,19 +180,8 @@ double verifyCandidate(const std::vector<cv::Mat>& pyramid, const cv::Matx33d& t
     patch.convertTo(f, CV_32F);
     const double pixel = model.size.width / std::max(1.0, frameWidth);
     f = bandPass(f, pixel);
-    // Compare at the resolution the mark was seen at: a 40 px mark cannot show the
-    // template's fine strokes, so the template is brought down to that size first.
-    cv::Mat ref = model.gray;
-    if (frameWidth < model.size.width) {
-        const double k = std::max(8.0, frameWidth) / model.size.width;
-        cv::Mat low, up;  // never write into ref: it shares the model's pixels
-        cv::resize(model.gray, low, cv::Size(), k, k, cv::INTER_AREA);
-        cv::resize(low, up, model.size, 0, 0, cv::INTER_LINEAR);
-        ref = up;
-    }
-    ref = bandPass(ref, pixel);
     equaliseContrast(f);
-    equaliseContrast(ref);
+    const cv::Mat& ref = model.refs[refIndex(model, frameWidth)];
 
     std::vector<Moments> blocks(static_cast<size_t>(model.blocks));
     Moments all;

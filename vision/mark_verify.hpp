@@ -19,6 +19,11 @@ struct VerifyModel {
     int blocks = 0;
     cv::Mat ring;  // CV_32S, distance band from the artwork's centre per pixel (-1 outside)
     int rings = 0;
+    // The template as verification compares it (seen at a frame width, band-passed,
+    // contrast-equalised), made once per width step: refs[i] for widths up to
+    // refMinWidth + i * kRefStep; the last one for every width at or above the canonical.
+    std::vector<cv::Mat> refs;
+    int refMinWidth = 0;
 };
 
 VerifyModel makeVerifyModel(const MarkTemplate& t);
