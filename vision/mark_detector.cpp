@@ -321,7 +321,15 @@ MarkDetection MarkDetector::Impl::run(const cv::Mat& image, const cv::Mat& frame
         // top-hat ink outlines (glare); each later source only runs if the earlier failed.
         // Per source, in likeness order: the rotation search (cheap); a rotation that
         // correlates strongly is refined and verified at once, the rest are refined after
-        // all outlines were searched, best correlating first.
+        // all outlines were searched, best correlating first. ECC can drift away from a
+        // good coarse alignment (a glare spot dominates its correlation): when the refined
+        // one does not verify, the coarse one is verified too.
+        const auto refineAndVerify = [&](const detail::Alignment& a) {
+            consider(cv::Mat(detail::refineAlignment(pyramid, a, align).templateToFrame),
+                     kMinInliers, pyramid, best);
+            if (!best.found) consider(cv::Mat(a.templateToFrame), kMinInliers, pyramid, best);
+            return best.found;
+        };
         std::vector<detail::Outline> tried;
         for (const auto source :
              {detail::OutlineSource::Colour, detail::OutlineSource::Ink,
@@ -339,9 +347,7 @@ MarkDetection MarkDetector::Impl::run(const cv::Mat& image, const cv::Mat& frame
                         continue;
                     }
                     ++refinements;
-                    consider(cv::Mat(detail::refineAlignment(pyramid, a, align).templateToFrame),
-                             kMinInliers, pyramid, best);
-                    if (best.found) return best;
+                    if (refineAndVerify(a)) return best;
                 }
             }
             std::stable_sort(coarse.begin(), coarse.end(), [](const auto& a, const auto& b) {
@@ -350,9 +356,7 @@ MarkDetection MarkDetector::Impl::run(const cv::Mat& image, const cv::Mat& frame
             coarse.resize(
                 std::min(coarse.size(), kMaxRefinements - std::min(refinements, kMaxRefinements)));
             for (const auto& a : coarse) {
-                const detail::Alignment r = detail::refineAlignment(pyramid, a, align);
-                consider(cv::Mat(r.templateToFrame), kMinInliers, pyramid, best);
-                if (best.found) return best;
+                if (refineAndVerify(a)) return best;
             }
         }
     }
