@@ -10,6 +10,10 @@ namespace {
 constexpr int kDownscale = 2;      // outlines are found at half size (a 40 px mark: 20 px)
 constexpr int kInkBlock = 25;      // local mean window (half-size px) for "darker than paper"
 constexpr double kInkMargin = 10;  // grey levels below the local mean that count as ink
+// An outline within this share of the mark's size and this log area ratio of one already
+// tried is not tried again.
+constexpr double kTriedOffset = 0.04;
+constexpr double kTriedLogArea = 0.1;
 
 Outline outlineOf(const std::vector<cv::Point>& contour, double scale, double offset) {
     Outline o;
@@ -158,12 +162,18 @@ std::vector<SilhouetteCandidate> proposeSilhouettes(const cv::Mat& gray, const c
         c.outline = o;
         c.markPx = std::sqrt(o.area / areaFraction);
         c.likeness = 1.0 - 2 * fillPenalty - 2 * solidPenalty;
-        // An outline already tried (from the other mask) or found twice here.
+        // An outline found twice here, or already tried (from another mask). Glare bites
+        // differently into each mask's outline: one a few px off or a tenth smaller than
+        // the one tried is another hypothesis, and may be the one that aligns.
         const auto same = [&](const Outline& d) {
             return cv::norm(d.centre - o.centre) < 0.15 * c.markPx &&
                    std::abs(std::log(d.area / o.area)) < 0.3;
         };
-        if (std::any_of(exclude.begin(), exclude.end(), same)) continue;
+        const auto tried = [&](const Outline& d) {
+            return cv::norm(d.centre - o.centre) < kTriedOffset * c.markPx &&
+                   std::abs(std::log(d.area / o.area)) < kTriedLogArea;
+        };
+        if (std::any_of(exclude.begin(), exclude.end(), tried)) continue;
         bool duplicate = false;
         for (auto& d : out) {
             if (!same(d.outline)) continue;
