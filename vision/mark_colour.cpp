@@ -11,6 +11,24 @@ constexpr int kMinVal = 35;
 constexpr int kHueSpread = 10;  // +-OpenCV hue units (20 degrees): white balance, ageing ink
 constexpr int kDownscale = 4;
 
+// 255 where a BGR pixel has a hue (saturation >= kMinSat, value >= kMinVal) and, when
+// `hues` is given (180 entries, 255 = wanted), one of those hues: one pass over the HSV
+// image instead of split + LUT + inRange + and.
+cv::Mat hueMask(const cv::Mat& bgr, const uint8_t* hues) {
+    cv::Mat hsv;
+    cv::cvtColor(bgr, hsv, cv::COLOR_BGR2HSV);
+    cv::Mat out(bgr.size(), CV_8U);
+    for (int y = 0; y < hsv.rows; ++y) {
+        const uint8_t* p = hsv.ptr<uint8_t>(y);
+        uint8_t* o = out.ptr<uint8_t>(y);
+        for (int x = 0; x < hsv.cols; ++x, p += 3) {
+            const bool chromatic = p[1] >= kMinSat && p[2] >= kMinVal;
+            o[x] = chromatic ? (hues != nullptr ? hues[p[0]] : 255) : 0;
+        }
+    }
+    return out;
+}
+
 }  // namespace
 
 ColourModel makeColourModel(const cv::Mat& bgr, const cv::Mat& mask) {
@@ -38,12 +56,10 @@ ColourModel makeColourModel(const cv::Mat& bgr, const cv::Mat& mask) {
     if (inside == 0 || chromatic < inside / 10) return m;
     // Keep the hues that carry real mass, spread by the tolerance (hue is circular).
     const double peak = *std::max_element(hist.begin(), hist.end());
-    m.hueHist = cv::Mat::zeros(180, 1, CV_32F);
+    m.hues = cv::Mat::zeros(1, 180, CV_8U);
     for (int h = 0; h < 180; ++h) {
         if (hist[static_cast<size_t>(h)] < peak * 0.05) continue;
-        for (int d = -kHueSpread; d <= kHueSpread; ++d) {
-            m.hueHist.at<float>((h + d + 180) % 180) = 255.0f;
-        }
+        for (int d = -kHueSpread; d <= kHueSpread; ++d) m.hues.at<uint8_t>((h + d + 180) % 180) = 255;
     }
     m.extentRatio = static_cast<double>(std::max(bgr.cols, bgr.rows)) /
                     std::max(1, std::max(box.width, box.height));
@@ -53,21 +69,12 @@ ColourModel makeColourModel(const cv::Mat& bgr, const cv::Mat& mask) {
     return m;
 }
 
-cv::Mat chromaticMask(const cv::Mat& hsv) {
-    cv::Mat chromatic;
-    cv::inRange(hsv, cv::Scalar(0, kMinSat, kMinVal), cv::Scalar(255, 255, 255), chromatic);
-    return chromatic;
+cv::Mat chromaticMask(const cv::Mat& bgr) {
+    return hueMask(bgr, nullptr);
 }
 
 cv::Mat colourMask(const cv::Mat& bgr, const ColourModel& model) {
-    cv::Mat hsv;
-    cv::cvtColor(bgr, hsv, cv::COLOR_BGR2HSV);
-    cv::Mat lut(1, 256, CV_8UC1, cv::Scalar(0));
-    for (int h = 0; h < 180; ++h) lut.at<uint8_t>(h) = model.hueHist.at<float>(h) > 0 ? 255 : 0;
-    cv::Mat channels[3], hueOk;
-    cv::split(hsv, channels);
-    cv::LUT(channels[0], lut, hueOk);
-    cv::Mat hit = hueOk & chromaticMask(hsv);
+    cv::Mat hit = hueMask(bgr, model.hues.ptr<uint8_t>());
     cv::morphologyEx(hit, hit, cv::MORPH_CLOSE,
                      cv::getStructuringElement(cv::MORPH_ELLIPSE, cv::Size(3, 3)));
     return hit;

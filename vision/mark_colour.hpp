@@ -12,7 +12,7 @@ namespace mengscan::vision::detail {
 
 struct ColourModel {
     bool usable = false;
-    cv::Mat hueHist;         // CV_32F, 180 bins over OpenCV hue 0..179, 0..255
+    cv::Mat hues;            // CV_8U, 1 x 180 over OpenCV hue 0..179: 255 = the template's
     double extentRatio = 1;  // template long side / long side of its coloured part
     double fill = 0.5;       // share of the coloured part's box that is coloured
     double aspect = 1;       // coloured part's box: width / height
@@ -26,8 +26,8 @@ struct Proposal {
 
 ColourModel makeColourModel(const cv::Mat& templateBgr, const cv::Mat& templateMask);
 
-// 255 where an HSV pixel is saturated and bright enough to have a hue at all.
-cv::Mat chromaticMask(const cv::Mat& hsv);
+// 255 where a BGR pixel is saturated and bright enough to have a hue at all.
+cv::Mat chromaticMask(const cv::Mat& bgr);
 
 // 255 where a pixel has the template's hues (and enough saturation and value to have a
 // hue), closed over 1 px gaps (text knocked out of a coloured ring).

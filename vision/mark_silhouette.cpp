@@ -144,10 +144,9 @@ std::vector<SilhouetteCandidate> proposeSilhouettes(const cv::Mat& gray, const c
         if (chromatic) {
             // Only ink of some colour: a mark printed in one (non-template) ink then stands
             // apart from the black code and text beside it, which the plain ink mask merges.
-            cv::Mat smallBgr, hsv;
+            cv::Mat smallBgr;
             cv::resize(bgr, smallBgr, half, 0, 0, cv::INTER_AREA);
-            cv::cvtColor(smallBgr, hsv, cv::COLOR_BGR2HSV);
-            mask &= chromaticMask(hsv);
+            mask &= chromaticMask(smallBgr);
         }
     }
     const double tRatio = eigenRatio(t.cov);
