@@ -90,8 +90,14 @@ void makeRefinementModel(const cv::Mat& templateF, AlignModel& m) {
                          v = (y - (t.rows - 1) / 2.0) / n.halfSide;
             // d(pixel)/dp = halfSide * d(normalised)/dp.
             const double tx = gx.at<float>(y, x) * n.halfSide, ty = gy.at<float>(y, x) * n.halfSide;
-            const double row[8] = {tx * u, ty * u, tx * v, ty * v, tx, ty,
-                                   -(tx * u * u + ty * u * v), -(tx * u * v + ty * v * v)};
+            const double row[8] = {tx * u,
+                                   ty * u,
+                                   tx * v,
+                                   ty * v,
+                                   tx,
+                                   ty,
+                                   -(tx * u * u + ty * u * v),
+                                   -(tx * u * v + ty * v * v)};
             for (int k = 0; k < 8; ++k) sd.at<float>(k, i) = static_cast<float>(row[k]);
         }
     }
@@ -286,11 +292,11 @@ Alignment refineAlignment(const std::vector<cv::Mat>& pyramid, const Alignment& 
         cv::meanStdDev(e, mean, stddev);
         const double norm = stddev[0] * std::sqrt(static_cast<double>(e.cols));
         if (norm < 1e-3) return coarse;  // flat: nothing to align
-        e.convertTo(e, CV_32F, model.refTemplateNorm / norm, -mean[0] * model.refTemplateNorm / norm);
+        e.convertTo(e, CV_32F, model.refTemplateNorm / norm,
+                    -mean[0] * model.refTemplateNorm / norm);
         e -= model.refTemplate;
-        cv::Mat g = model.refSteepest * e.t();  // 8 x 1
         cv::Vec<double, 8> gd;
-        for (int i = 0; i < 8; ++i) gd[i] = g.at<float>(i);
+        for (int i = 0; i < 8; ++i) gd[i] = model.refSteepest.row(i).dot(e);
         const cv::Vec<double, 8> dp = model.refHessianInv * gd;
         const cv::Matx33d dW(1 + dp[0], dp[2], dp[4], dp[1], 1 + dp[3], dp[5], dp[6], dp[7], 1);
         const double det = cv::determinant(dW);

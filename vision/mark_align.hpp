@@ -16,8 +16,8 @@ namespace mengscan::vision::detail {
 
 struct AlignModel {
     bool usable = false;
-    cv::Point2d centre;          // template outline centroid, template px
-    cv::Matx22d invSqrtCov;      // template outline covariance^(-1/2)
+    cv::Point2d centre;      // template outline centroid, template px
+    cv::Matx22d invSqrtCov;  // template outline covariance^(-1/2)
     // The rotation search: per angle, the band-passed, whitened template view (zero mean,
     // kView px) as the conjugate-ready spectrum of its kPatch px zero-padding, and its norm.
     std::vector<cv::Mat> viewSpectra;  // CV_32F, CCS-packed cv::dft output
@@ -27,8 +27,8 @@ struct AlignModel {
     // kRefMark px + padding, smoothed, zero mean, flattened; its steepest-descent images
     // (one row per homography parameter) with the mean and the template itself projected
     // out, so brightness and contrast do not move the estimate; their Hessian's inverse.
-    cv::Mat refTemplate;        // CV_32F, 1 x N
-    cv::Mat refSteepest;        // CV_32F, 8 x N
+    cv::Mat refTemplate;  // CV_32F, 1 x N
+    cv::Mat refSteepest;  // CV_32F, 8 x N
     cv::Matx<double, 8, 8> refHessianInv;
     double refTemplateNorm = 1;  // L2 norm of refTemplate
     cv::Size refSize;

@@ -59,7 +59,8 @@ ColourModel makeColourModel(const cv::Mat& bgr, const cv::Mat& mask) {
     m.hues = cv::Mat::zeros(1, 180, CV_8U);
     for (int h = 0; h < 180; ++h) {
         if (hist[static_cast<size_t>(h)] < peak * 0.05) continue;
-        for (int d = -kHueSpread; d <= kHueSpread; ++d) m.hues.at<uint8_t>((h + d + 180) % 180) = 255;
+        for (int d = -kHueSpread; d <= kHueSpread; ++d)
+            m.hues.at<uint8_t>((h + d + 180) % 180) = 255;
     }
     m.extentRatio = static_cast<double>(std::max(bgr.cols, bgr.rows)) /
                     std::max(1, std::max(box.width, box.height));
