@@ -308,10 +308,14 @@ Alignment refineAlignment(const std::vector<cv::Mat>& pyramid, const Alignment& 
             kRefineEpsilon / n.halfSide)
             break;
     }
-    // A refinement that ran away (mirrored or degenerate): keep the coarse estimate.
-    const cv::Matx22d A(W(0, 0), W(0, 1), W(1, 0), W(1, 1));
-    if (!(cv::determinant(A) > 0.1) || !(std::abs(W(0, 2)) < 1) || !(std::abs(W(1, 2)) < 1))
-        return coarse;
+    // A refinement that ran away (a corner of the patch moved by more than a quarter of
+    // its side, or folded over): keep the coarse estimate, which may still verify.
+    for (const cv::Vec3d& corner :
+         {cv::Vec3d(-1, -1, 1), cv::Vec3d(1, -1, 1), cv::Vec3d(1, 1, 1), cv::Vec3d(-1, 1, 1)}) {
+        const cv::Vec3d q = W * corner;
+        if (!(q[2] > 0.1) || !(std::hypot(q[0] / q[2] - corner[0], q[1] / q[2] - corner[1]) < 0.5))
+            return coarse;
+    }
     Alignment refined = coarse;
     refined.templateToFrame = refToFrame * (n.toPx * W * n.fromPx) * templateToRef;
     return refined;
