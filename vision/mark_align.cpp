@@ -10,7 +10,7 @@ namespace {
 constexpr int kPatch = 32;                  // whitened patch side
 constexpr int kView = 24;                   // template view side: +-4 px of centring slack
 constexpr double kPerStd = kPatch / 4.6;    // canonical px per outline std (disc: r = 2 std)
-constexpr int kAngles = 24;                 // 15 degree steps; ECC refines the rest
+constexpr int kAngles = 24;                 // 15 degree steps; the refinement does the rest
 constexpr double kMinAngleGap = CV_PI / 6;  // distinct hypotheses
 constexpr int kRefMark = 64, kRefPad = 12;
 constexpr int kSmooth = 5;  // Gaussian kernel on both patches before refinement

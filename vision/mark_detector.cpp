@@ -1,6 +1,6 @@
 // Mark detection, cheapest and most productive first:
 //  0. outlines shaped like the template's (mark_silhouette: template colour, ink, top-hat
-//     ink, saturated ink), each aligned by moments + rotation search and refined by ECC
+//     ink, saturated ink), each aligned by moments + rotation search and refined to a homography
 //     (mark_align);
 //  1-2. without a verified outline: colour blobs (mark_colour), ORB on each region rescaled
 //     so the mark is ~128 px, matched against simulated template views, RANSAC homography;
@@ -314,14 +314,14 @@ MarkDetection MarkDetector::Impl::run(const cv::Mat& image, const cv::Mat& frame
     }
     const cv::Mat& gray = pyramid[0];
 
-    // 0: outlines shaped like the template's, aligned by moments + rotation search + ECC.
+    // 0: outlines shaped like the template's, aligned by moments + rotation search + refinement.
     if (options.outlines) {
         const cv::Mat bgr = image.channels() == 3 ? image : cv::Mat();
         // Colour outlines first (most specific, and the usual case), then ink outlines, then
         // top-hat ink outlines (glare); each later source only runs if the earlier failed.
         // Per source, in likeness order: the rotation search (cheap); a rotation that
         // correlates strongly is refined and verified at once, the rest are refined after
-        // all outlines were searched, best correlating first. ECC can drift away from a
+        // all outlines were searched, best correlating first. The refinement can drift from a
         // good coarse alignment (a glare spot dominates its correlation): when the refined
         // one does not verify, the coarse one is verified too.
         const auto refineAndVerify = [&](const detail::Alignment& a) {

@@ -171,7 +171,7 @@ TEST_CASE("mark detector: the stand-in mark in rendered scenes") {
 }
 
 TEST_CASE("mark detector: the outline stage alone (no feature matching) finds and locates") {
-    // Outline proposals + rotation search + ECC, with both ORB stages switched off: this
+    // Outline proposals + rotation search + refinement, with both ORB stages switched off: this
     // is the stage that reaches small marks, where corner features are too few.
     auto t = vision::loadMarkTemplate((markDir() / "meng-mark.png").string());
     REQUIRE(t.hasValue());

@@ -36,7 +36,7 @@ struct MarkDetectorOptions {
     int minMarkPx = 40;
     int maxMarkPx = 400;
     // Stages (docs/vision.md), cheapest first; each can be switched off to measure it.
-    bool outlines = true;            // outline proposals + rotation search + ECC
+    bool outlines = true;            // outline proposals + rotation search + refinement
     bool colourFeatures = true;      // ORB around colour blobs
     // ORB on the whole frame pyramid; always on when the template has no usable outline.
     bool wholeFrameFeatures = false;
