@@ -13,11 +13,13 @@ constexpr double kBlurSigma = 1.0;
 constexpr double kCoarseSigma = 4.0;
 constexpr int kSaturated = 250;         // glare: such frame pixels carry no evidence
 constexpr double kContrastSigma = 8.0;  // canonical px: about a twelfth of the mark
-// Candidates scoring in [floor, below) get one re-sampling at the residual shift; `below`
-// is the detector's default minScore (a higher score needs no help, a lower one is no mark).
+// Candidates scoring in [floor, below) are re-sampled at the residual shift (up to twice)
+// and at +-6 % scale; `below` is the detector's default minScore (a higher score needs no
+// help, a lower one is no mark).
 constexpr double kShiftRetryFloor = 0.3;
 constexpr double kShiftRetryBelow = 0.5;
 constexpr double kMaxShift = 0.08;  // of the canonical width
+constexpr double kRetryScales[] = {0.94, 1.06};
 // Marks narrower than kSmallUpTo frame px lose up to kSmallPenalty of their score, all of it
 // at kSmallFull px and below (generated scenes: a same-shape, same-colour seal with another
 // character scored up to 0.53 at 45-52 px; 97 of 99 true marks under 60 px scored 0.56+).
@@ -273,16 +275,33 @@ double verifyCandidate(const std::vector<cv::Mat>& pyramid, const cv::Matx33d& t
         kSmallPenalty *
         std::clamp((kSmallUpTo - first.frameWidth) / (kSmallUpTo - kSmallFull), 0.0, 1.0);
     const double firstScore = score(first, model) - penalty;
-    // A near miss may be a mark the alignment left a few px off (glare pulls an intensity
-    // fit towards the bright spot): re-sampled where the band-passed patches agree best.
+    // A near miss may be a mark the alignment left a few px off or a few % too small or
+    // large (glare pulls an intensity fit towards the bright spot, bites into the outline):
+    // re-sampled where the band-passed patches agree best, then at +-6 % scale.
     if (firstScore < kShiftRetryFloor || firstScore >= kShiftRetryBelow)
         return std::max(0.0, firstScore);
-    const cv::Point2d d = residualShift(first, model);
-    const double len = std::hypot(d.x, d.y);
-    if (len < 0.5 || len > kMaxShift * model.size.width) return firstScore;
-    const cv::Matx33d shift(1, 0, d.x, 0, 1, d.y, 0, 0, 1);
-    return std::max(firstScore,
-                    score(sample(pyramid, canonToFrame * shift, model), model) - penalty);
+    double best = firstScore;
+    cv::Matx33d at = canonToFrame;
+    Sampled current = first;
+    for (int round = 0; round < 2; ++round) {
+        const cv::Point2d d = residualShift(current, model);
+        const double len = std::hypot(d.x, d.y);
+        if (len < 0.5 || len > kMaxShift * model.size.width) break;
+        const cv::Matx33d shifted = at * cv::Matx33d(1, 0, d.x, 0, 1, d.y, 0, 0, 1);
+        Sampled moved = sample(pyramid, shifted, model);
+        const double sc = score(moved, model) - penalty;
+        if (sc <= best) break;
+        best = sc;
+        at = shifted;
+        current = std::move(moved);
+        if (best >= kShiftRetryBelow) return best;
+    }
+    const double cx = model.size.width / 2.0, cy = model.size.height / 2.0;
+    for (const double k : kRetryScales) {
+        const cv::Matx33d scale(k, 0, cx * (1 - k), 0, k, cy * (1 - k), 0, 0, 1);
+        best = std::max(best, score(sample(pyramid, at * scale, model), model) - penalty);
+    }
+    return best;
 }
 
 }  // namespace mengscan::vision::detail

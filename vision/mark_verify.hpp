@@ -35,8 +35,9 @@ VerifyModel makeVerifyModel(const MarkTemplate& t);
 // symmetric (each pixel minus its ring's mean about the centre), where rings of text and
 // round borders, which look-alike seals share, cancel. Marks under 64 px wide lose up to
 // 0.06 (all of it at 48 px and below): they show too little of their figure to tell a
-// same-shape seal apart on equal terms. A near miss (0.3-0.5) is sampled once more at the
-// shift where the band-passed patches agree best (phase correlation), and keeps the better.
+// same-shape seal apart on equal terms. A near miss (0.3-0.5) is re-centred (up to twice) at
+// the shift where the band-passed patches agree best (phase correlation), then tried at
+// 0.94x and 1.06x about the centre; the best score counts.
 double verifyCandidate(const std::vector<cv::Mat>& pyramid, const cv::Matx33d& templateToFrame,
                        const VerifyModel& model);
 
