@@ -261,11 +261,12 @@ std::vector<Alignment> coarseAlignments(const std::vector<cv::Mat>& pyramid, con
 
 Alignment refineAlignment(const std::vector<cv::Mat>& pyramid, const Alignment& coarse,
                           const AlignModel& model) {
-    // Refinement px -> template px -> frame px.
-    const cv::Matx33d refToTemplate(1 / model.refScale, 0, -kRefPad / model.refScale, 0,
-                                    1 / model.refScale, -kRefPad / model.refScale, 0, 0, 1);
-    const cv::Matx33d templateToRef(model.refScale, 0, kRefPad, 0, model.refScale, kRefPad, 0, 0,
-                                    1);
+    // Refinement px -> template px -> frame px. cv::resize puts pixel centres at
+    // (i + 0.5) / scale - 0.5: without the half pixels the refined quad sat ~1 % of the
+    // mark's size off (tests/vision/mark_stages_test.cpp).
+    const double k = model.refScale, o = (0.5 - kRefPad) / k - 0.5;
+    const cv::Matx33d refToTemplate(1 / k, 0, o, 0, 1 / k, o, 0, 0, 1);
+    const cv::Matx33d templateToRef(k, 0, -o * k, 0, k, -o * k, 0, 0, 1);
     const cv::Matx33d refToFrame = coarse.templateToFrame * refToTemplate;
     double s = 1;
     const int level = levelFor(coarse.markPx / kRefMark, pyramid.size(), &s);
@@ -308,12 +309,14 @@ Alignment refineAlignment(const std::vector<cv::Mat>& pyramid, const Alignment& 
             kRefineEpsilon / n.halfSide)
             break;
     }
-    // A refinement that ran away (a corner of the patch moved by more than a quarter of
-    // its side, or folded over): keep the coarse estimate, which may still verify.
+    // A refinement that ran away (a corner of the mark moved by more than a third of the
+    // mark's side, or folded over): keep the coarse estimate, which may still verify.
+    const double m = kRefMark / 2.0 / n.halfSide;  // the mark's half side, normalised
     for (const cv::Vec3d& corner :
-         {cv::Vec3d(-1, -1, 1), cv::Vec3d(1, -1, 1), cv::Vec3d(1, 1, 1), cv::Vec3d(-1, 1, 1)}) {
+         {cv::Vec3d(-m, -m, 1), cv::Vec3d(m, -m, 1), cv::Vec3d(m, m, 1), cv::Vec3d(-m, m, 1)}) {
         const cv::Vec3d q = W * corner;
-        if (!(q[2] > 0.1) || !(std::hypot(q[0] / q[2] - corner[0], q[1] / q[2] - corner[1]) < 0.5))
+        if (!(q[2] > 0.1) ||
+            !(std::hypot(q[0] / q[2] - corner[0], q[1] / q[2] - corner[1]) < 2 * m / 3))
             return coarse;
     }
     Alignment refined = coarse;
