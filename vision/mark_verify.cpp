@@ -156,6 +156,10 @@ VerifyModel makeVerifyModel(const MarkTemplate& t) {
             m.rings = std::max(m.rings, r + 1);
         }
     }
+    cv::Mat inside, hann;
+    m.mask.convertTo(inside, CV_32F, 1.0 / 255);
+    cv::createHanningWindow(hann, m.size, CV_32F);
+    m.shiftWindow = inside.mul(hann);
     m.refMinWidth = kRefMinWidth;
     for (int w = kRefMinWidth; w < m.size.width + kRefStep; w += kRefStep)
         m.refs.push_back(referenceAt(m, std::min(w, m.size.width)));
@@ -251,12 +255,7 @@ double score(const Sampled& sampled, const VerifyModel& model) {
 // artwork: phase correlation of the band-passed, contrast-equalised images, which a glare
 // veil barely touches (the refinement's raw grey does not have that luxury).
 cv::Point2d residualShift(const Sampled& sampled, const VerifyModel& model) {
-    cv::Mat inside;
-    model.mask.convertTo(inside, CV_32F, 1.0 / 255);
-    cv::Mat window;
-    cv::createHanningWindow(window, model.size, CV_32F);
-    inside = inside.mul(window);
-    const cv::Mat a = sampled.ref->mul(inside), b = sampled.f.mul(inside);
+    const cv::Mat a = sampled.ref->mul(model.shiftWindow), b = sampled.f.mul(model.shiftWindow);
     return cv::phaseCorrelate(a, b);
 }
 

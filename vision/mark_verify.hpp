@@ -24,6 +24,7 @@ struct VerifyModel {
     // refMinWidth + i * kRefStep; the last one for every width at or above the canonical.
     std::vector<cv::Mat> refs;
     int refMinWidth = 0;
+    cv::Mat shiftWindow;  // CV_32F: the artwork's mask times a Hann window (residual shift)
 };
 
 VerifyModel makeVerifyModel(const MarkTemplate& t);
