@@ -4,6 +4,7 @@
 // over a long run.
 //
 //   mengscan-bench-vision DIR [--runs N] [--limit N] [--rss-frames 1000] [--mengscan PATH]
+//                             [--frames-csv FILE]
 //
 // All frames are decoded into memory first; each frame then goes through both, interleaved
 // (plain, ours, plain, ours ...), so machine noise hits both alike. Only processing is timed.
@@ -14,6 +15,7 @@
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
+#include <fstream>
 #include <iostream>
 #include <opencv2/core/utility.hpp>
 #include <opencv2/imgproc.hpp>
@@ -38,6 +40,7 @@ struct Args {
     int limit = 0;
     int rssFrames = 1000;
     std::string mengscan;
+    std::string framesCsv;  // one line per frame and run, for finding what sets the median
 };
 
 double msSince(std::chrono::steady_clock::time_point t0) {
@@ -72,6 +75,7 @@ int run(const Args& args, const std::string& self) {
         return 1;
     }
     std::vector<cv::Mat> frames, grays;
+    std::vector<std::string> names;
     for (const auto& f : files) {
         auto image = platform::readImageFile(f);
         if (!image) continue;
@@ -79,6 +83,17 @@ int run(const Args& args, const std::string& self) {
         if (!gray) continue;
         frames.push_back(*image);
         grays.push_back(*gray);
+        names.push_back(fs::path(f).filename().string());
+    }
+    std::ofstream csv;
+    if (!args.framesCsv.empty()) {
+        csv.open(args.framesCsv);
+        if (!csv) {
+            std::cerr << "mengscan-bench-vision: cannot write " << args.framesCsv << "\n";
+            return 1;
+        }
+        csv << "frame,run,plain_cpu_ms,ours_cpu_ms,mark_ms,codes_ms,plain_reads,mark_found,"
+               "ours_reads,pass\n";
     }
     auto markTemplate = vision::loadMarkTemplate(args.markTemplate);
     if (!markTemplate) {
@@ -107,8 +122,15 @@ int run(const Args& args, const std::string& self) {
             oursWallMs.push_back(mine.totalMs);
             markMs.push_back(mine.markMs);
             codesMs.push_back(mine.codesMs);
+            int plainValid = 0;
+            for (const auto& p : plain) plainValid += p.isValid();
+            if (csv.is_open())
+                csv << names[i] << ',' << r << ',' << plainMs.back() << ',' << oursMs.back() << ','
+                    << mine.markMs << ',' << mine.codesMs << ',' << plainValid << ','
+                    << mine.mark.found << ',' << mine.codes.size() << ','
+                    << (mine.codes.empty() ? "" : mine.codes.front().pass) << '\n';
             if (r == 0) {
-                for (const auto& p : plain) plainReads += p.isValid();
+                plainReads += plainValid;
                 oursReads += static_cast<int>(mine.codes.size());
                 marks += mine.mark.found;
             }
@@ -166,6 +188,7 @@ int main(int argc, char** argv) {
     app.add_option("--rss-frames", args.rssFrames, "frames for the mengscan scan RSS run (0: skip)")
         ->check(CLI::NonNegativeNumber);
     app.add_option("--mengscan", args.mengscan, "the mengscan binary (default: beside this one)");
+    app.add_option("--frames-csv", args.framesCsv, "write each frame's timings and results here");
     CLI11_PARSE(app, argc, argv);
     try {
         return run(args, argv[0]);
