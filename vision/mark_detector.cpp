@@ -299,6 +299,8 @@ void MarkDetector::Impl::consider(const cv::Mat& H, int inliers,
     best.score = score;
     best.inliers = inliers;
     for (size_t i = 0; i < 4; ++i) best.quad[i] = {quad[i].x, quad[i].y};
+    best.aspect = static_cast<double>(tw) / th;
+    best.aspect = static_cast<double>(tw) / th;
     best.found = score >= (minScore < 0 ? options.minScore : minScore);
     best.rejectedBy = best.found ? "" : "verification";
 }

@@ -21,15 +21,26 @@ struct GuidedReadOptions {
     // First, code-sized squares beside the mark (left/right along the mark's axis, then
     // above/below): centred besideOffset mark sizes from the mark's centre, besideSide
     // mark sizes wide. A label's layout: the code beside the mark at 0.9-1.3x its size.
+    // Each is read seen head-on (the label plane through the mark's homography: upright,
+    // square, at markTargetPx per mark width), then as a plain frame box.
+    bool rectifiedBeside = true;
     bool besideMark = true;
     double besideOffset = 1.3;
     double besideSide = 1.8;
+    // Only where a code may be: the squares whose edges, relative to the mark's own
+    // contrast, reach this (docs/vision.md); none: the mark's neighbourhood is not read
+    // either. 0: every square, in order.
+    double minCodeLikeness = 0.2;
     double markNeighbourhood = 2.2;  // mark sizes on each side of the mark's box
     double markTargetPx = 110;       // region rescaled so the mark is about this wide
     bool markSharpen = true;         // an unsharp-masked second look beside (or around) the mark
     bool codeRegions = true;         // dense high-contrast blobs that look like 2D codes
     int maxCodeRegions = 3;
     double codeRegionTargetPx = 250;  // blob rescaled to about this side
+    // Code-like blobs also when a mark was found: on seed 2028 they read 2 codes the
+    // neighbourhood missed, both beside the mark, for 1 ms on every found mark without a
+    // readable code (docs/benchmarks.md).
+    bool codeRegionsWithMark = false;
     // Last resort: one quick pass over the whole frame. Skipped when a mark was found (the
     // code is beside it: on the scene sets the whole frame read nothing the mark's region
     // and the code-like regions missed) unless wholeFrameWithMark.

@@ -46,6 +46,7 @@ struct MarkDetection {
     bool found = false;
     double score = 0.0;  // 0..1, the verification score of the best candidate
     Quad quad{};         // template corners (TL, TR, BR, BL) mapped into the frame
+    double aspect = 1.0;  // the template's width / height: the quad's shape on the label
     // Debug / tuning.
     int inliers = 0;         // feature matches consistent with the homography
     int candidates = 0;      // candidate regions or hypotheses examined
