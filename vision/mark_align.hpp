@@ -52,7 +52,8 @@ std::vector<Alignment> coarseAlignments(const std::vector<cv::Mat>& pyramid, con
                                         double minRotationScore);
 
 // The coarse alignment refined to a homography by inverse-compositional Gauss-Newton on
-// the normalised patch (what ECC maximises, with the template's gradients computed once);
+// the normalised patch (what ECC maximises, with the template's gradients computed once),
+// both patches band-passed so a glare veil's brightness slope does not pull the fit;
 // returned unchanged when the refinement diverges.
 Alignment refineAlignment(const std::vector<cv::Mat>& pyramid, const Alignment& coarse,
                           const AlignModel& model);

@@ -15,6 +15,7 @@ struct VerifyModel {
     double fromTemplate;  // canonical px per template px
     cv::Mat gray;         // CV_32F, blurred template in canonical size
     cv::Mat mask;         // CV_8U, 255 inside the artwork (slightly eroded)
+    cv::Mat ink;          // CV_8U, 255 inside where the artwork is darker than its mean
     cv::Mat grid;         // CV_32S, block index per pixel (-1 outside mask), for robust NCC
     int blocks = 0;
     cv::Mat ring;  // CV_32S, distance band from the artwork's centre per pixel (-1 outside)
