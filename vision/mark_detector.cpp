@@ -32,7 +32,7 @@ constexpr int kMaxHamming = 80;
 constexpr int kMinMatches = 8;
 constexpr int kMinInliers = 6;
 constexpr int kMaxProposals = 6;
-constexpr int kMaxOutlines = 8;  // outline candidates aligned per frame
+constexpr int kMaxOutlines = 12;  // outline candidates aligned per source (8: -2 marks)
 constexpr int kRotationHypotheses = 2;
 // Rotations correlating below kMinRotationScore are not tried; below kSureRotationScore they
 // are, but verification must then reach kWeakRotationMinScore, not options.minScore: under

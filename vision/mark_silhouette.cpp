@@ -68,16 +68,16 @@ std::vector<Outline> outlines(const cv::Mat& mask, double minArea, double maxAre
     for (size_t i = 0; i < contours.size(); ++i) {
         if (hierarchy[i][3] >= 0) continue;  // a hole
         const double area = std::abs(cv::contourArea(contours[i]));
-        if (area < minArea || area > maxArea) continue;
-        const Outline o = outlineOf(contours[i], kDownscale, (kDownscale - 1) / 2.0);
-        out.push_back(o);
+        if (area > maxArea) continue;
         // Glare or a fold can bite into the outline; its convex hull is then the better
-        // estimate of where the whole mark is.
-        if (o.solidity < 0.85) {
-            std::vector<cv::Point> hull;
-            cv::convexHull(contours[i], hull);
-            out.push_back(outlineOf(hull, kDownscale, (kDownscale - 1) / 2.0));
-        }
+        // estimate of where the whole mark is. A ring that glare has opened is only its
+        // stroke, far smaller than the mark: it is judged by its hull's area.
+        std::vector<cv::Point> hull;
+        cv::convexHull(contours[i], hull);
+        const double hullArea = cv::contourArea(hull);
+        if (hullArea < minArea) continue;
+        if (area >= minArea) out.push_back(outlineOf(contours[i], kDownscale, (kDownscale - 1) / 2.0));
+        if (area < 0.85 * hullArea) out.push_back(outlineOf(hull, kDownscale, (kDownscale - 1) / 2.0));
     }
     return out;
 }
