@@ -42,6 +42,7 @@ constexpr int kRotationHypotheses = 2;
 constexpr double kMinRotationScore = 0.6;
 constexpr double kSureRotationScore = 0.75;
 constexpr double kWeakRotationMinScore = 0.6;
+constexpr size_t kMaxWeakRefinements = 6;
 constexpr size_t kMaxRefinements = 6;
 constexpr double kStrongRotationScore = 0.9;
 constexpr double kRoiMargin = 2.0;     // region side / estimated mark size
@@ -352,6 +353,7 @@ MarkDetection MarkDetector::Impl::run(const cv::Mat& image, const cv::Mat& frame
             return best.found;
         };
         std::vector<detail::Outline> tried;
+        std::vector<detail::Alignment> weak;  // rotations below kSureRotationScore
         for (const auto source :
              {detail::OutlineSource::Colour, detail::OutlineSource::Ink,
               detail::OutlineSource::InkTopHat, detail::OutlineSource::ChromaticInk}) {
@@ -363,6 +365,10 @@ MarkDetection MarkDetector::Impl::run(const cv::Mat& image, const cv::Mat& frame
                 tried.push_back(c.outline);
                 for (auto& a : detail::coarseAlignments(pyramid, c.outline, align,
                                                         kRotationHypotheses, kMinRotationScore)) {
+                    if (a.rotationScore < kSureRotationScore) {
+                        weak.push_back(a);
+                        continue;
+                    }
                     if (a.rotationScore < kStrongRotationScore || refinements >= kMaxRefinements) {
                         coarse.push_back(a);
                         continue;
@@ -379,6 +385,16 @@ MarkDetection MarkDetector::Impl::run(const cv::Mat& image, const cv::Mat& frame
             for (const auto& a : coarse) {
                 if (refineAndVerify(a)) return best;
             }
+        }
+        // Weakly correlating rotations last, from all sources, the best few: on frames
+        // without a mark each costs a refinement and a verification (p95 36 -> 59 ms when
+        // every source refined six).
+        std::stable_sort(weak.begin(), weak.end(), [](const auto& a, const auto& b) {
+            return a.rotationScore > b.rotationScore;
+        });
+        weak.resize(std::min(weak.size(), kMaxWeakRefinements));
+        for (const auto& a : weak) {
+            if (refineAndVerify(a)) return best;
         }
     }
     // 1-2: colour proposals, each described at the scale where the mark is ~128 px.
