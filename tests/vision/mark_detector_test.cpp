@@ -166,7 +166,7 @@ TEST_CASE("mark detector: the stand-in mark in rendered scenes") {
     const Tally small = runScenes(detector, art, 200, 20, 40, 80);
     MESSAGE("40-80 px: found " << small.found << "/" << small.scenes << ", located "
                                << small.located);
-    CHECK(small.found >= 14);
+    CHECK(small.found >= 17);
     CHECK(small.located >= small.found - 1);
 }
 
@@ -182,7 +182,7 @@ TEST_CASE("mark detector: the outline stage alone (no feature matching) finds an
     const cv::Mat art = artwork("meng-mark.png");
     const Tally small = runScenes(outlinesOnly, art, 200, 20, 40, 80);
     MESSAGE("outlines only, 40-80 px: found " << small.found << "/" << small.scenes);
-    CHECK(small.found >= 13);
+    CHECK(small.found >= 17);
     CHECK(small.located >= small.found - 1);
     // Switched off, it finds nothing the same way: the stages really are separate.
     options.outlines = false;
@@ -244,7 +244,9 @@ TEST_CASE("mark detector: a same-shape seal with another character at 40-60 px d
 TEST_CASE("mark detector: strong glare over part of the mark") {
     // Glare bites into the mark's colour outline and pulls the intensity refinement towards
     // the bright spot; the detector then tries the other masks' outlines, verifies the coarse
-    // alignment too, and lets verification re-centre a near miss. Before: 39 of these 60.
+    // alignment too, and lets verification re-centre a near miss; the refinement fits
+    // band-passed patches, so the veil's slope does not pull it. 39 of these 60 before the
+    // first two; 52 with all of it.
     const auto alt = detectorFor("alt-emblem.png");
     const cv::Mat art = artwork("alt-emblem.png");
     int found = 0, located = 0;
@@ -262,7 +264,7 @@ TEST_CASE("mark detector: strong glare over part of the mark") {
         if (quadError(d.quad, truth, scene.markPx, art, alt.markTemplate()) < 0.35) ++located;
     }
     MESSAGE("alt emblem under strong glare: found " << found << "/60, located " << located);
-    CHECK(found >= 42);
+    CHECK(found >= 50);
     CHECK(located >= found - 1);
 }
 
