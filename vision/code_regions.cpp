@@ -161,9 +161,9 @@ std::vector<CodeRegion> besideMark(const cv::Mat& gray, const MarkDetection& mar
         const cv::Matx33d unitToFrame = markToFrame(mark, &height);
         for (int k = 0; k < 4; ++k) {
             CodeRegion r;
-            r.side = static_cast<int>(std::lround(options.besideSide * options.markTargetPx));
+            r.side = static_cast<int>(std::lround(options.besideSide * options.rectifiedTargetPx));
             r.warp = squareToFrame(unitToFrame, height, k, options.besideOffset,
-                                   options.besideSide, options.markTargetPx);
+                                   options.besideSide, options.rectifiedTargetPx);
             r.name = "beside-mark-rectified";
             r.tryRotate = false;  // upright: the mark's own orientation
             out.push_back(r);

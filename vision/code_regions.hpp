@@ -42,7 +42,7 @@ CodeRegion markNeighbourhood(const cv::Mat& gray, const MarkDetection& mark,
 
 // Code-sized squares beside the mark, in this order: along the mark's horizontal axis
 // (+, -), then its vertical axis (+, -). `rectified`: on the label plane, upright, at
-// markTargetPx per mark width; otherwise frame boxes around the same places.
+// rectifiedTargetPx per mark width; otherwise frame boxes around the same places.
 std::vector<CodeRegion> besideMark(const cv::Mat& gray, const MarkDetection& mark,
                                    const GuidedReadOptions& options, bool rectified);
 

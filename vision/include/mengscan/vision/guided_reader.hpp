@@ -22,8 +22,11 @@ struct GuidedReadOptions {
     // above/below): centred besideOffset mark sizes from the mark's centre, besideSide
     // mark sizes wide. A label's layout: the code beside the mark at 0.9-1.3x its size.
     // Each is read seen head-on (the label plane through the mark's homography: upright,
-    // square, at markTargetPx per mark width), then as a plain frame box.
+    // square, at rectifiedTargetPx per mark width), then as a plain frame box.
     bool rectifiedBeside = true;
+    // px per mark width in the rectified squares: 130 read 5 codes more than 110 on seed
+    // 2028 (3 on 2026) for ~0.1 ms a found mark; 150 and 170 no more (docs/benchmarks.md).
+    double rectifiedTargetPx = 130;
     bool besideMark = true;
     double besideOffset = 1.3;
     double besideSide = 1.8;
