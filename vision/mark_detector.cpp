@@ -37,10 +37,10 @@ constexpr int kRotationHypotheses = 2;
 // Rotations correlating below kMinRotationScore are not tried; below kSureRotationScore they
 // are, but verification must then reach kWeakRotationMinScore, not options.minScore: under
 // a glare veil a true mark's rotation correlates at 0.6-0.75 and its refined pose verifies
-// at 0.6-0.85, while random outlines of the second emblem verified at 0.50-0.54 (seed 1
-// and 2027: +19 marks, 0 false positives; 0.5 / 0.6: no more marks, 1 false positive). At
-// 0.6 one 24 x 42 px patch of a label-less frame (seed 2029) passed at 0.601; 0.63 costs
-// at most one mark on the tuning sets.
+// at 0.6-0.85, while random outlines of the second emblem verified at 0.50-0.54 (alt seed
+// 1 and 2027: +15 marks, 0 false positives; rotations from 0.5: no more marks, 1 false
+// positive). At 0.6 one 24 x 42 px patch of a label-less frame (seed 2029) passed at 0.601;
+// 0.63 costs at most one mark on the tuning sets.
 constexpr double kMinRotationScore = 0.6;
 constexpr double kSureRotationScore = 0.75;
 constexpr double kWeakRotationMinScore = 0.63;
@@ -389,8 +389,8 @@ MarkDetection MarkDetector::Impl::run(const cv::Mat& image, const cv::Mat& frame
             }
         }
         // Weakly correlating rotations last, from all sources, the best few: on frames
-        // without a mark each costs a refinement and a verification (p95 36 -> 59 ms when
-        // every source refined six).
+        // without a mark each costs a refinement and a verification (six per source made
+        // those frames about twice as dear).
         std::stable_sort(weak.begin(), weak.end(), [](const auto& a, const auto& b) {
             return a.rotationScore > b.rotationScore;
         });
