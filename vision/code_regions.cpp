@@ -162,8 +162,8 @@ std::vector<CodeRegion> besideMark(const cv::Mat& gray, const MarkDetection& mar
         for (int k = 0; k < 4; ++k) {
             CodeRegion r;
             r.side = static_cast<int>(std::lround(options.besideSide * options.rectifiedTargetPx));
-            r.warp = squareToFrame(unitToFrame, height, k, options.besideOffset,
-                                   options.besideSide, options.rectifiedTargetPx);
+            r.warp = squareToFrame(unitToFrame, height, k, options.besideOffset, options.besideSide,
+                                   options.rectifiedTargetPx);
             r.name = "beside-mark-rectified";
             r.tryRotate = false;  // upright: the mark's own orientation
             out.push_back(r);

@@ -13,10 +13,10 @@ constexpr double kPerStd = kPatch / 4.6;    // canonical px per outline std (dis
 constexpr int kAngles = 24;                 // 15 degree steps; the refinement does the rest
 constexpr double kMinAngleGap = CV_PI / 6;  // distinct hypotheses
 constexpr int kRefMark = 64, kRefPad = 12;
-constexpr int kSmooth = 5;  // Gaussian kernel on both patches before refinement
+constexpr int kSmooth = 5;        // Gaussian kernel on both patches before refinement
 constexpr double kVeilSigma = 4;  // refinement px (the mark is kRefMark): brightness slopes
 constexpr int kRefineIterations = 25;
-constexpr double kRefineEpsilon = 0.03;  // px (0.01: the same marks and codes, 0.1 ms slower)
+constexpr double kRefineEpsilon = 0.03;  // px (0.01: same marks and codes on seed 7, slower)
 
 cv::Matx22d sqrtSym(const cv::Matx22d& c, bool inverse) {
     cv::Mat values, vectors;

@@ -76,8 +76,10 @@ std::vector<Outline> outlines(const cv::Mat& mask, double minArea, double maxAre
         cv::convexHull(contours[i], hull);
         const double hullArea = cv::contourArea(hull);
         if (hullArea < minArea) continue;
-        if (area >= minArea) out.push_back(outlineOf(contours[i], kDownscale, (kDownscale - 1) / 2.0));
-        if (area < 0.85 * hullArea) out.push_back(outlineOf(hull, kDownscale, (kDownscale - 1) / 2.0));
+        if (area >= minArea)
+            out.push_back(outlineOf(contours[i], kDownscale, (kDownscale - 1) / 2.0));
+        if (area < 0.85 * hullArea)
+            out.push_back(outlineOf(hull, kDownscale, (kDownscale - 1) / 2.0));
     }
     return out;
 }

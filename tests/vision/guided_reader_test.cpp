@@ -54,8 +54,8 @@ Label renderLabel(int markPx, int qrPx, int photo, bool withQr = true) {
     Label l;
     std::array<cv::Point2f, 4> quad;
     const cv::Mat background = photo >= 0 ? test::backgroundPhoto(photo)
-                                          : cv::Mat(test::kSceneHeight, test::kSceneWidth,
-                                                    CV_8UC3, cv::Scalar(200, 205, 210));
+                                          : cv::Mat(test::kSceneHeight, test::kSceneWidth, CV_8UC3,
+                                                    cv::Scalar(200, 205, 210));
     l.frame = test::renderMarkScene(background, art, scene, &quad);
     l.truth.found = true;
     for (size_t i = 0; i < 4; ++i) l.truth.quad[i] = {quad[i].x, quad[i].y};
