@@ -14,6 +14,8 @@ constexpr double kInkMargin = 10;  // grey levels below the local mean that coun
 // tried is not tried again.
 constexpr double kTriedOffset = 0.04;
 constexpr double kTriedLogArea = 0.1;
+// A veil: the fitted brightness rises by at least this many grey levels per mark width.
+constexpr double kMinVeilRise = 15;
 
 Outline outlineOf(const std::vector<cv::Point>& contour, double scale, double offset) {
     Outline o;
@@ -188,6 +190,42 @@ std::vector<SilhouetteCandidate> proposeSilhouettes(const cv::Mat& gray, const c
               [](const auto& a, const auto& b) { return a.likeness > b.likeness; });
     if (static_cast<int>(out.size()) > maxCandidates)
         out.resize(static_cast<size_t>(maxCandidates));
+    return out;
+}
+
+std::vector<Outline> veilCompletedOutlines(const cv::Mat& gray, const Outline& outline,
+                                           double markPx, const std::vector<double>& growths) {
+    std::vector<Outline> out;
+    // A plane fitted to the grey levels on a sparse grid over the mark and as much around
+    // it: its slope is the veil's direction and strength.
+    constexpr int kGrid = 16;
+    cv::Mat A(kGrid * kGrid, 3, CV_64F), b(kGrid * kGrid, 1, CV_64F);
+    int n = 0;
+    for (int j = 0; j < kGrid; ++j) {
+        for (int i = 0; i < kGrid; ++i) {
+            const double u = (i + 0.5) / kGrid * 2 - 1, v = (j + 0.5) / kGrid * 2 - 1;
+            const int x = cvRound(outline.centre.x + u * markPx),
+                      y = cvRound(outline.centre.y + v * markPx);
+            if (x < 0 || y < 0 || x >= gray.cols || y >= gray.rows) continue;
+            A.at<double>(n, 0) = 1, A.at<double>(n, 1) = u, A.at<double>(n, 2) = v;
+            b.at<double>(n, 0) = gray.at<uint8_t>(y, x);
+            ++n;
+        }
+    }
+    if (n < kGrid * kGrid / 2) return out;
+    cv::Mat plane;
+    if (!cv::solve(A.rowRange(0, n), b.rowRange(0, n), plane, cv::DECOMP_SVD)) return out;
+    // Grey levels gained per mark width along the slope.
+    const cv::Point2d slope(plane.at<double>(1, 0), plane.at<double>(2, 0));
+    const double rise = cv::norm(slope);
+    if (rise < kMinVeilRise) return out;
+    for (const double g : growths) {
+        Outline o = outline;
+        o.cov = outline.cov * (g * g);
+        o.area = outline.area * g * g;
+        o.centre = outline.centre + slope * ((g - 1) * markPx / 2 / rise);
+        out.push_back(o);
+    }
     return out;
 }
 

@@ -54,4 +54,11 @@ std::vector<SilhouetteCandidate> proposeSilhouettes(const cv::Mat& gray, const c
                                                     double maxMarkPx, int maxCandidates,
                                                     const std::vector<Outline>& exclude);
 
+// Glare washes out the side of a mark nearest to it, and that side drops out of the
+// outline: the outline comes out too small, its centre too far from the glare. When the
+// brightness around `outline` (mark about markPx wide) rises steadily one way (a veil),
+// the outline grown by each of `growths` and moved that way by as much; none otherwise.
+std::vector<Outline> veilCompletedOutlines(const cv::Mat& gray, const Outline& outline,
+                                           double markPx, const std::vector<double>& growths);
+
 }  // namespace mengscan::vision::detail
