@@ -196,9 +196,9 @@ std::vector<double> codeLikenessBeside(const cv::Mat& gray, const MarkDetection&
     std::vector<double> out(4, 0.0);
     double height = 1;
     const cv::Matx33d unitToFrame = markToFrame(mark, &height);
-    // The grey level at a label-plane point (mark widths); outside the frame, white paper.
-    const auto at = [&](double x, double y) -> double {
-        const cv::Vec3d q = unitToFrame * cv::Vec3d(x, y, 1);
+    // The grey level at point (x, y) of a map into the frame; outside it, white paper.
+    const auto at = [&](const cv::Matx33d& toFrame, double x, double y) -> double {
+        const cv::Vec3d q = toFrame * cv::Vec3d(x, y, 1);
         if (!(q[2] > 0)) return 255;
         const int u = cvRound(q[0] / q[2]), v = cvRound(q[1] / q[2]);
         if (u < 0 || v < 0 || u >= gray.cols || v >= gray.rows) return 255;
@@ -209,29 +209,31 @@ std::vector<double> codeLikenessBeside(const cv::Mat& gray, const MarkDetection&
     double sum = 0, sum2 = 0;
     for (int j = 0; j < kLikenessGrid; ++j) {
         for (int i = 0; i < kLikenessGrid; ++i) {
-            const double v = at((i + 0.5) / kLikenessGrid, height * (j + 0.5) / kLikenessGrid);
+            const double v =
+                at(unitToFrame, (i + 0.5) / kLikenessGrid, height * (j + 0.5) / kLikenessGrid);
             sum += v, sum2 += v * v;
         }
     }
     const double n = kLikenessGrid * kLikenessGrid;
     const double spread = std::sqrt(std::max(0.0, sum2 / n - (sum / n) * (sum / n)));
-    // Sparse samples over each code-sized square, each against its neighbours a module
-    // away across and down: a code's modules differ from their neighbours about half the
-    // time, by its full contrast; paper and smooth background hardly at all.
-    static constexpr double kAlong[4][2] = {{1, 0}, {-1, 0}, {0, 1}, {0, -1}};
+    // Sparse samples over each code-sized square (in mark widths from its corner), each
+    // against its neighbours a module away across and down: a code's modules differ from
+    // their neighbours about half the time, by its full contrast; paper and smooth
+    // background hardly at all.
     const double step = kLikenessSide / kLikenessGrid;
-    for (size_t k = 0; k < 4; ++k) {
-        const double x0 = 0.5 + kAlong[k][0] * options.besideOffset - kLikenessSide / 2;
-        const double y0 = height / 2 + kAlong[k][1] * options.besideOffset - kLikenessSide / 2;
+    for (int k = 0; k < 4; ++k) {
+        const cv::Matx33d square =
+            squareToFrame(unitToFrame, height, k, options.besideOffset, kLikenessSide, 1.0);
         double change = 0;
         for (int j = 0; j < kLikenessGrid; ++j) {
             for (int i = 0; i < kLikenessGrid; ++i) {
-                const double x = x0 + (i + 0.5) * step, y = y0 + (j + 0.5) * step;
-                const double v = at(x, y);
-                change += std::abs(v - at(x + kModule, y)) + std::abs(v - at(x, y + kModule));
+                const double x = (i + 0.5) * step, y = (j + 0.5) * step;
+                const double v = at(square, x, y);
+                change += std::abs(v - at(square, x + kModule, y)) +
+                          std::abs(v - at(square, x, y + kModule));
             }
         }
-        out[k] = change / (2 * n) / std::max(1.0, spread);
+        out[static_cast<size_t>(k)] = change / (2 * n) / std::max(1.0, spread);
     }
     return out;
 }

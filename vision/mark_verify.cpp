@@ -258,7 +258,7 @@ double score(const Sampled& sampled, const VerifyModel& model) {
 
 // Shift (canonical px) that best aligns the sampled patch with its reference, inside the
 // artwork: phase correlation of the band-passed, contrast-equalised images, which a glare
-// veil barely touches (the refinement's raw grey does not have that luxury).
+// veil barely touches.
 cv::Point2d residualShift(const Sampled& sampled, const VerifyModel& model) {
     const cv::Mat a = sampled.ref->mul(model.shiftWindow), b = sampled.f.mul(model.shiftWindow);
     return cv::phaseCorrelate(a, b);

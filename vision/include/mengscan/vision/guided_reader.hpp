@@ -17,7 +17,7 @@ struct GuidedReadOptions {
     // for none of these (e.g. `--formats Code128`), the reader's formats are used instead.
     CodeFormats labelFormats = static_cast<CodeFormats>(CodeFormat::QRCode) |
                                static_cast<CodeFormats>(CodeFormat::DataMatrix);
-    bool markRegion = true;  // the neighbourhood of a found mark
+    bool markRegion = true;  // read where a found mark says (beside it, its neighbourhood)
     // First, code-sized squares beside the mark (left/right along the mark's axis, then
     // above/below): centred besideOffset mark sizes from the mark's centre, besideSide
     // mark sizes wide. A label's layout: the code beside the mark at 0.9-1.3x its size.
