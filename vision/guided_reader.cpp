@@ -130,7 +130,8 @@ std::vector<size_t> codeDirections(const cv::Mat& gray, const MarkDetection& mar
 }
 
 // The stages around a found mark, only where a code may be (codeDirections): each square
-// seen head-on, the unrectified squares, the whole neighbourhood, then sharpened squares.
+// seen head-on, the unrectified squares, the whole neighbourhood (only when asked or
+// without squares), then sharpened squares.
 void readBesideMark(GuidedRead& read, const cv::Mat& gray, const MarkDetection& mark,
                     const GuidedReadOptions& options) {
     const std::vector<size_t> directions = codeDirections(gray, mark, options);
@@ -143,7 +144,8 @@ void readBesideMark(GuidedRead& read, const cv::Mat& gray, const MarkDetection& 
     for (size_t k : directions)
         if (!framed.empty()) read.region(framed[k], GuidedRead::How::Quick);
     CodeRegion neighbourhood = detail::markNeighbourhood(gray, mark, options);
-    read.region(neighbourhood, GuidedRead::How::Quick);
+    const bool noSquares = rectified.empty() && framed.empty();
+    if (options.neighbourhoodRead || noSquares) read.region(neighbourhood, GuidedRead::How::Quick);
     if (!options.markSharpen) return;
     // The squares (their pixels are made already) rather than the whole neighbourhood: as
     // many reads, p95 5.6 -> 4.6 ms. The framed ones: sharpened, they read 9 codes of seed

@@ -226,6 +226,24 @@ TEST_CASE("guided reading: only squares beside the mark that hold code-like text
     CHECK(codes[0].pass == "mark-region/quick");
 }
 
+TEST_CASE("guided reading: with the squares on, the whole neighbourhood is read only when asked") {
+    const vision::CodeReader reader;
+    vision::GuidedReadOptions squares;
+    squares.wholeFrame = squares.codeRegions = false;
+    squares.minCodeLikeness = 0;  // every square read, none holding the code
+    // A code diagonally off the mark (100 px at 500, 360): outside every square, inside
+    // the neighbourhood.
+    Label off = renderLabel(100, 100, -1, false);
+    drawQr(off.frame, 680, 120, 80);
+    cv::cvtColor(off.frame, off.gray, cv::COLOR_BGR2GRAY);
+    CHECK(vision::readCodesGuided(reader, off.gray, &off.truth, squares).empty());
+    squares.neighbourhoodRead = true;
+    const auto codes = vision::readCodesGuided(reader, off.gray, &off.truth, squares);
+    REQUIRE(codes.size() == 1);
+    CHECK(codes[0].text == kPayload);
+    CHECK(codes[0].pass == "mark-region/quick");
+}
+
 TEST_CASE("guided reading: a blurred code beside the mark is read by the sharpened second look") {
     const vision::CodeReader reader;
     // Sharpened: the squares beside the mark, or its neighbourhood when those are off.
