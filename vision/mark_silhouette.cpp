@@ -69,6 +69,8 @@ std::vector<Outline> outlines(const cv::Mat& mask, double minArea, double maxAre
     std::vector<Outline> out;
     for (size_t i = 0; i < contours.size(); ++i) {
         if (hierarchy[i][3] >= 0) continue;  // a hole
+        // Its box bounds its hull: most contours are specks, not worth a hull.
+        if (cv::boundingRect(contours[i]).area() < minArea) continue;
         const double area = std::abs(cv::contourArea(contours[i]));
         if (area > maxArea) continue;
         // Glare or a fold can bite into the outline; its convex hull is then the better
