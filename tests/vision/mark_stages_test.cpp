@@ -67,27 +67,37 @@ double cornerError(const cv::Matx33d& a, const cv::Matx33d& b, const cv::Size& s
 
 TEST_CASE("colour masks: one pass over HSV equals split + LUT + inRange") {
     const MarkTemplate t = standIn();
-    const detail::ColourModel model = detail::makeColourModel(t.bgr, t.mask);
-    REQUIRE(model.usable);
-    cv::Mat frame(240, 320, CV_8UC3);
-    cv::RNG rng(7);
-    rng.fill(frame, cv::RNG::UNIFORM, 0, 256);
-    cv::Mat hsv, channels[3], hueOk, chromatic;
-    cv::cvtColor(frame, hsv, cv::COLOR_BGR2HSV);
-    cv::split(hsv, channels);
-    cv::inRange(hsv, cv::Scalar(0, 60, 35), cv::Scalar(255, 255, 255), chromatic);
-    cv::Mat lut(1, 256, CV_8U, cv::Scalar(0));
-    for (int h = 0; h < 180; ++h) lut.at<uint8_t>(h) = model.hues.at<uint8_t>(h);
-    cv::LUT(channels[0], lut, hueOk);
-    cv::Mat expected = hueOk & chromatic;
-    cv::morphologyEx(expected, expected, cv::MORPH_CLOSE,
-                     cv::getStructuringElement(cv::MORPH_ELLIPSE, cv::Size(3, 3)));
-    CHECK(cv::countNonZero(detail::chromaticMask(frame) != chromatic) == 0);
-    CHECK(cv::countNonZero(detail::colourMask(frame, model) != expected) == 0);
-    // Not trivially empty or full: the stand-in's green is a fair share of random colours.
-    const int hits = cv::countNonZero(expected);
-    CHECK(hits > 1000);
-    CHECK(hits < frame.rows * frame.cols / 2);
+    const detail::ColourModel standInColours = detail::makeColourModel(t.bgr, t.mask);
+    REQUIRE(standInColours.usable);
+    // Hues in many short ranges: the per-pixel path instead of 16 pixels at a time.
+    detail::ColourModel striped = standInColours;
+    striped.hues = cv::Mat(1, 180, CV_8U, cv::Scalar(0));  // its own table, not the stand-in's
+    for (int h = 0; h < 180; h += 20) striped.hues.colRange(h, h + 4).setTo(255);
+    // 317 px wide: the vector loop's tail too.
+    for (const auto& model : {standInColours, striped}) {
+        for (const int width : {320, 317}) {
+            CAPTURE(width);
+            cv::Mat frame(240, width, CV_8UC3);
+            cv::RNG rng(7);
+            rng.fill(frame, cv::RNG::UNIFORM, 0, 256);
+            cv::Mat hsv, channels[3], hueOk, chromatic;
+            cv::cvtColor(frame, hsv, cv::COLOR_BGR2HSV);
+            cv::split(hsv, channels);
+            cv::inRange(hsv, cv::Scalar(0, 60, 35), cv::Scalar(255, 255, 255), chromatic);
+            cv::Mat lut(1, 256, CV_8U, cv::Scalar(0));
+            for (int h = 0; h < 180; ++h) lut.at<uint8_t>(h) = model.hues.at<uint8_t>(h);
+            cv::LUT(channels[0], lut, hueOk);
+            cv::Mat expected = hueOk & chromatic;
+            cv::morphologyEx(expected, expected, cv::MORPH_CLOSE,
+                             cv::getStructuringElement(cv::MORPH_ELLIPSE, cv::Size(3, 3)));
+            CHECK(cv::countNonZero(detail::chromaticMask(frame) != chromatic) == 0);
+            CHECK(cv::countNonZero(detail::colourMask(frame, model) != expected) == 0);
+            // Not trivially empty or full: a fair share of random colours has those hues.
+            const int hits = cv::countNonZero(expected);
+            CHECK(hits > 1000);
+            CHECK(hits < frame.rows * frame.cols / 2);
+        }
+    }
 }
 
 TEST_CASE("alignment: rotation search and refinement recover a known pose") {

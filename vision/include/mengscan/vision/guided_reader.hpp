@@ -43,9 +43,9 @@ struct GuidedReadOptions {
     // cost ~0.8 ms on every found mark whose code did not read. Always read when the
     // squares are off (rectifiedBeside and besideMark false).
     bool neighbourhoodRead = false;
-    double markTargetPx = 110;       // region rescaled so the mark is about this wide
-    bool markSharpen = true;         // an unsharp-masked second look beside (or around) the mark
-    bool codeRegions = true;         // dense high-contrast blobs that look like 2D codes
+    double markTargetPx = 110;  // region rescaled so the mark is about this wide
+    bool markSharpen = true;    // an unsharp-masked second look beside (or around) the mark
+    bool codeRegions = true;    // dense high-contrast blobs that look like 2D codes
     int maxCodeRegions = 3;
     double codeRegionTargetPx = 250;  // blob rescaled to about this side
     // Code-like blobs also when a mark was found: on seed 2028 they read 2 codes the
