@@ -84,9 +84,9 @@ cv::Mat refinementView(const cv::Mat& f) {
 
 // The refinement model: steepest-descent images of the homography parameters
 // p = (a-1, b, c, d-1, tx, ty, g, h) of [[a c tx] [b d ty] [g h 1]] at p = 0, with the
-// constant and the template projected out (Baker & Matthews' project-out).
-void makeRefinementModel(const cv::Mat& templateF, AlignModel& m) {
-    const cv::Mat t = refinementView(templateF);
+// constant and the template projected out (Baker & Matthews' project-out); t is the
+// template's refinement view at one level.
+void makeRefinementLevel(const cv::Mat& t, AlignModel::RefinementLevel& m) {
     cv::Mat gx, gy;
     cv::Sobel(t, gx, CV_32F, 1, 0, 3, 1.0 / 8);
     cv::Sobel(t, gy, CV_32F, 0, 1, 3, 1.0 / 8);
@@ -114,8 +114,8 @@ void makeRefinementModel(const cv::Mat& templateF, AlignModel& m) {
     cv::Mat flat = t.reshape(1, 1).clone();
     flat -= cv::mean(flat)[0];
     const double norm = cv::norm(flat);
-    m.refTemplate = flat;
-    m.refTemplateNorm = norm;
+    m.templ = flat;
+    m.templNorm = norm;
     // Project out the constant and the template: a brightness or contrast change is not a
     // step.
     const cv::Mat one = cv::Mat::ones(1, N, CV_32F) / std::sqrt(static_cast<double>(N));
@@ -129,9 +129,9 @@ void makeRefinementModel(const cv::Mat& templateF, AlignModel& m) {
     cv::mulTransposed(sd, H, false);  // 8 x 8: sd * sd^T
     cv::Mat Hd;
     H.convertTo(Hd, CV_64F);
-    m.refHessianInv = cv::Matx<double, 8, 8>(cv::Mat(Hd.inv(cv::DECOMP_SVD)));
-    m.refSteepest = sd;
-    m.refSize = t.size();
+    m.hessianInv = cv::Matx<double, 8, 8>(cv::Mat(Hd.inv(cv::DECOMP_SVD)));
+    m.steepest = sd;
+    m.size = t.size();
 }
 
 }  // namespace
@@ -175,9 +175,13 @@ AlignModel makeAlignModel(const MarkTemplate& t, const Outline& outline) {
     cv::resize(gray, refSmall, cv::Size(), m.refScale, m.refScale, cv::INTER_AREA);
     cv::copyMakeBorder(refSmall, refPadded, kRefPad, kRefPad, kRefPad, kRefPad, cv::BORDER_CONSTANT,
                        255);
-    cv::Mat refF;
+    cv::Mat refF, refHalf;
     refPadded.convertTo(refF, CV_32F);
-    makeRefinementModel(refF, m);
+    const cv::Mat refView = refinementView(refF);
+    makeRefinementLevel(refView, m.refFine);
+    cv::resize(refView, refHalf, cv::Size(refView.cols / 2, refView.rows / 2), 0, 0,
+               cv::INTER_AREA);
+    makeRefinementLevel(refHalf, m.refCoarse);
     m.usable = true;
     return m;
 }
@@ -283,42 +287,50 @@ Alignment refineAlignment(const std::vector<cv::Mat>& pyramid, const Alignment& 
     const cv::Matx33d toLevel(s, 0, 0, 0, s, 0, 0, 0, 1);
     cv::Mat rect, rectF;
     cv::warpPerspective(pyramid[static_cast<size_t>(level)], rect, toLevel * refToFrame,
-                        model.refSize, cv::INTER_LINEAR | cv::WARP_INVERSE_MAP,
+                        model.refFine.size, cv::INTER_LINEAR | cv::WARP_INVERSE_MAP,
                         cv::BORDER_REPLICATE);
     rect.convertTo(rectF, CV_32F);
     rectF = refinementView(rectF);
+    cv::Mat rectHalf;
+    cv::resize(rectF, rectHalf, model.refCoarse.size, 0, 0, cv::INTER_AREA);
     // Inverse compositional (Baker & Matthews): W <- W * dW(dp)^-1, dp from the template's
     // precomputed steepest-descent images, so one step is one warp and 8 dot products.
-    const Normaliser n = normaliser(model.refSize);
+    // Half size first (a quarter of the pixels), then full size from there: normalised
+    // coordinates are the same at both.
     cv::Matx33d W = cv::Matx33d::eye();  // normalised refinement coords -> rect coords
     cv::Mat warped, e;
-    for (int it = 0; it < kRefineIterations; ++it) {
-        const cv::Matx33d Wpx = n.toPx * W * n.fromPx;
-        cv::warpPerspective(rectF, warped, Wpx, model.refSize,
-                            cv::INTER_LINEAR | cv::WARP_INVERSE_MAP, cv::BORDER_REPLICATE);
-        // The warped patch brought to the template's mean (0) and norm: contrast and
-        // brightness are not evidence of misalignment.
-        e = warped.reshape(1, 1);
-        cv::Scalar mean, stddev;
-        cv::meanStdDev(e, mean, stddev);
-        const double norm = stddev[0] * std::sqrt(static_cast<double>(e.cols));
-        if (norm < 1e-3) return coarse;  // flat: nothing to align
-        e.convertTo(e, CV_32F, model.refTemplateNorm / norm,
-                    -mean[0] * model.refTemplateNorm / norm);
-        e -= model.refTemplate;
-        cv::Vec<double, 8> gd;
-        for (int i = 0; i < 8; ++i) gd[i] = model.refSteepest.row(i).dot(e);
-        const cv::Vec<double, 8> dp = model.refHessianInv * gd;
-        const cv::Matx33d dW(1 + dp[0], dp[2], dp[4], dp[1], 1 + dp[3], dp[5], dp[6], dp[7], 1);
-        const double det = cv::determinant(dW);
-        if (!(std::abs(det) > 1e-6)) return coarse;
-        W = W * dW.inv();
-        W = W * (1.0 / W(2, 2));
-        // A step under a hundredth of a pixel: converged.
-        if (std::abs(dp[4]) + std::abs(dp[5]) + std::abs(dp[0]) + std::abs(dp[3]) <
-            kRefineEpsilon / n.halfSide)
-            break;
+    const std::pair<const AlignModel::RefinementLevel*, const cv::Mat*> levels[] = {
+        {&model.refCoarse, &rectHalf}, {&model.refFine, &rectF}};
+    for (const auto& [ref, image] : levels) {
+        const Normaliser n = normaliser(ref->size);
+        for (int it = 0; it < kRefineIterations; ++it) {
+            const cv::Matx33d Wpx = n.toPx * W * n.fromPx;
+            cv::warpPerspective(*image, warped, Wpx, ref->size,
+                                cv::INTER_LINEAR | cv::WARP_INVERSE_MAP, cv::BORDER_REPLICATE);
+            // The warped patch brought to the template's mean (0) and norm: contrast and
+            // brightness are not evidence of misalignment.
+            e = warped.reshape(1, 1);
+            cv::Scalar mean, stddev;
+            cv::meanStdDev(e, mean, stddev);
+            const double norm = stddev[0] * std::sqrt(static_cast<double>(e.cols));
+            if (norm < 1e-3) return coarse;  // flat: nothing to align
+            e.convertTo(e, CV_32F, ref->templNorm / norm, -mean[0] * ref->templNorm / norm);
+            e -= ref->templ;
+            cv::Vec<double, 8> gd;
+            for (int i = 0; i < 8; ++i) gd[i] = ref->steepest.row(i).dot(e);
+            const cv::Vec<double, 8> dp = ref->hessianInv * gd;
+            const cv::Matx33d dW(1 + dp[0], dp[2], dp[4], dp[1], 1 + dp[3], dp[5], dp[6], dp[7], 1);
+            const double det = cv::determinant(dW);
+            if (!(std::abs(det) > 1e-6)) return coarse;
+            W = W * dW.inv();
+            W = W * (1.0 / W(2, 2));
+            // A step under kRefineEpsilon px of this level: converged.
+            if (std::abs(dp[4]) + std::abs(dp[5]) + std::abs(dp[0]) + std::abs(dp[3]) <
+                kRefineEpsilon / n.halfSide)
+                break;
+        }
     }
+    const Normaliser n = normaliser(model.refFine.size);
     // A refinement that ran away (a corner of the mark moved by more than a third of the
     // mark's side, or folded over): keep the coarse estimate, which may still verify.
     const double m = kRefMark / 2.0 / n.halfSide;  // the mark's half side, normalised

@@ -23,15 +23,19 @@ struct AlignModel {
     std::vector<cv::Mat> viewSpectra;  // CV_32F, CCS-packed cv::dft output
     std::vector<double> viewNorms;
     std::vector<double> angles;  // radians
-    // Refinement (inverse compositional, mark_align.cpp): the template on white at
-    // kRefMark px + padding, smoothed, zero mean, flattened; its steepest-descent images
-    // (one row per homography parameter) with the mean and the template itself projected
-    // out, so brightness and contrast do not move the estimate; their Hessian's inverse.
-    cv::Mat refTemplate;  // CV_32F, 1 x N
-    cv::Mat refSteepest;  // CV_32F, 8 x N
-    cv::Matx<double, 8, 8> refHessianInv;
-    double refTemplateNorm = 1;  // L2 norm of refTemplate
-    cv::Size refSize;
+    // Refinement (inverse compositional, mark_align.cpp), coarse (half size) then fine:
+    // the template on white at kRefMark px + padding, band-passed, zero mean, flattened;
+    // its steepest-descent images (one row per homography parameter) with the mean and the
+    // template itself projected out, so brightness and contrast do not move the estimate;
+    // their Hessian's inverse.
+    struct RefinementLevel {
+        cv::Mat templ;     // CV_32F, 1 x N
+        cv::Mat steepest;  // CV_32F, 8 x N
+        cv::Matx<double, 8, 8> hessianInv;
+        double templNorm = 1;  // L2 norm of templ
+        cv::Size size;
+    };
+    RefinementLevel refCoarse, refFine;
     double refScale = 1;  // refinement px per template px
 };
 
