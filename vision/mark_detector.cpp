@@ -47,7 +47,12 @@ constexpr double kWeakRotationMinScore = 0.63;
 constexpr size_t kMaxWeakRefinements = 6;
 constexpr size_t kMaxVeilOutlines = 8;
 constexpr size_t kMaxRefinements = 6;
-constexpr double kStrongRotationScore = 0.9;
+// Rotations correlating at least this are refined and verified as soon as they are found
+// (the first kMaxRefinements of a source), the rest after all of its outlines were
+// searched. 0.9 until the fifth session: on the median frames of seeds 2028 / 2029 the
+// true outline then waited for the rotation search of up to 11 others (0.75: -2.6 % /
+// -9.9 % instructions on those frames, callgrind; docs/benchmarks.md).
+constexpr double kStrongRotationScore = 0.75;
 constexpr double kRoiMargin = 2.0;     // region side / estimated mark size
 constexpr double kRoiMarkPx = 128;     // the mark's size in the rescaled region
 constexpr double kRoiThreshold = 3.0;  // RANSAC reprojection error, rescaled region px
@@ -341,7 +346,7 @@ MarkDetection MarkDetector::Impl::run(const cv::Mat& image, const cv::Mat& frame
         const cv::Mat bgr = image.channels() == 3 ? image : cv::Mat();
         // Colour outlines first (most specific, and the usual case), then ink outlines, then
         // top-hat ink outlines (glare); each later source only runs if the earlier failed.
-        // Per source, in likeness order: the rotation search (cheap); a rotation that
+        // Per source, in likeness order: the rotation search (~0.2 ms); a rotation that
         // correlates strongly is refined and verified at once, the rest are refined after
         // all outlines were searched, best correlating first. The refinement can drift from a
         // good coarse alignment (a glare spot dominates its correlation): when the refined
