@@ -39,8 +39,34 @@ TEST_CASE("samples: generated scenes keep their mark and code floors") {
     CHECK(sum.markRecall.n == 16);
     CHECK(sum.falsePositives.n == 8);
     // Floors: what the pipeline reaches today; raise them as it improves.
-    CHECK(sum.markRecall.hits >= 7);  // measured 8/16 (docs/benchmarks.md)
+    CHECK(sum.markRecall.hits >= 14);  // measured 15/16 (fifth session; 8/16 at first)
     CHECK(sum.falsePositives.hits == 0);
-    CHECK(sum.codeRead.hits >= 7);  // measured 7/18
+    CHECK(sum.codeRead.hits >= 8);  // measured 8/18
+    CHECK(sum.wrongReads == 0);
+}
+
+TEST_CASE("samples: washed-out alt-emblem marks whose rotation barely correlates are found") {
+    // Seed 2027 (alt emblem) frames 00673 (45 px) and 00967 (327 px), glare over half the
+    // ink: their outlines' best rotations correlate 0.50 and 0.49, under the 0.6 the
+    // rotation search asks, and their refined poses verify at 0.80 and 0.74. Only the
+    // detector's last-resort rotations (mark_detector.cpp, kMinLastRotationScore) find them.
+    auto tmpl = vision::loadMarkTemplate(
+        (test::sourceRoot() / "assets" / "mark" / "alt-emblem.png").string());
+    REQUIRE(tmpl);
+    const evaluation::VisionRun pipeline(vision::MarkDetector(std::move(*tmpl)),
+                                         vision::ReaderOptions{});
+    auto set = evaluation::loadSceneSet(
+        (test::sourceRoot() / "tests" / "samples" / "washed-out-alt-1").string());
+    REQUIRE(set);
+    REQUIRE(set->size() == 2);
+    std::vector<evaluation::SceneScore> scores;
+    for (const auto& scene : *set) {
+        auto image = platform::readImageFile(scene.image);
+        REQUIRE(image);
+        scores.push_back(evaluation::scoreScene(scene, pipeline.process(*image)));
+    }
+    const auto sum = evaluation::summarise(scores);
+    CHECK(sum.markRecall.n == 2);
+    CHECK(sum.markRecall.hits == 2);  // located: the quad overlaps the truth
     CHECK(sum.wrongReads == 0);
 }
