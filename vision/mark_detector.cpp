@@ -372,6 +372,17 @@ MarkDetection MarkDetector::Impl::run(const cv::Mat& image, const cv::Mat& frame
                 consider(cv::Mat(a.templateToFrame), kMinInliers, pyramid, best, minScore);
             return best.found;
         };
+        // The best-correlating `count` of `alignments`, refined and verified in that order.
+        const auto refineBest = [&](std::vector<detail::Alignment>& alignments, size_t count,
+                                    double minScore = -1.0) {
+            std::stable_sort(
+                alignments.begin(), alignments.end(),
+                [](const auto& a, const auto& b) { return a.rotationScore > b.rotationScore; });
+            alignments.resize(std::min(alignments.size(), count));
+            for (const auto& a : alignments)
+                if (refineAndVerify(a, minScore)) return true;
+            return false;
+        };
         std::vector<detail::Outline> tried;
         std::vector<detail::Alignment> weak;  // rotations below kSureRotationScore
         std::vector<detail::Alignment> last;  // kMinLastRotationScore..kMinRotationScore
@@ -386,10 +397,11 @@ MarkDetection MarkDetector::Impl::run(const cv::Mat& image, const cv::Mat& frame
                 tried.push_back(c.outline);
                 const auto alignments = detail::coarseAlignments(
                     pyramid, c.outline, align, kRotationHypotheses, kMinLastRotationScore);
-                for (const auto& a : alignments) {
+                for (size_t k = 0; k < alignments.size(); ++k) {
+                    const detail::Alignment& a = alignments[k];
                     if (a.rotationScore < kMinRotationScore) {
-                        if (&a == &alignments.front() && c.likeness >= kMinLastLikeness)
-                            last.push_back(a);
+                        // Only the outline's best rotation (alignments are best first).
+                        if (k == 0 && c.likeness >= kMinLastLikeness) last.push_back(a);
                         continue;
                     }
                     if (a.rotationScore < kSureRotationScore) {
@@ -404,14 +416,8 @@ MarkDetection MarkDetector::Impl::run(const cv::Mat& image, const cv::Mat& frame
                     if (refineAndVerify(a)) return best;
                 }
             }
-            std::stable_sort(coarse.begin(), coarse.end(), [](const auto& a, const auto& b) {
-                return a.rotationScore > b.rotationScore;
-            });
-            coarse.resize(
-                std::min(coarse.size(), kMaxRefinements - std::min(refinements, kMaxRefinements)));
-            for (const auto& a : coarse) {
-                if (refineAndVerify(a)) return best;
-            }
+            if (refineBest(coarse, kMaxRefinements - std::min(refinements, kMaxRefinements)))
+                return best;
         }
         // Nothing verified yet: outlines under a glare veil, completed towards its bright
         // side (seed 2026 632 -> 635, alt seed 1 629 -> 630, 2027 634 -> 635; 0 false
@@ -432,20 +438,8 @@ MarkDetection MarkDetector::Impl::run(const cv::Mat& image, const cv::Mat& frame
         // Weakly correlating rotations last, from all sources, the best few: on frames
         // without a mark each costs a refinement and a verification (six per source made
         // those frames about twice as dear).
-        std::stable_sort(weak.begin(), weak.end(), [](const auto& a, const auto& b) {
-            return a.rotationScore > b.rotationScore;
-        });
-        weak.resize(std::min(weak.size(), kMaxWeakRefinements));
-        for (const auto& a : weak) {
-            if (refineAndVerify(a)) return best;
-        }
-        std::stable_sort(last.begin(), last.end(), [](const auto& a, const auto& b) {
-            return a.rotationScore > b.rotationScore;
-        });
-        last.resize(std::min(last.size(), kMaxLastRefinements));
-        for (const auto& a : last) {
-            if (refineAndVerify(a, kLastMinScore)) return best;
-        }
+        if (refineBest(weak, kMaxWeakRefinements)) return best;
+        if (refineBest(last, kMaxLastRefinements, kLastMinScore)) return best;
     }
     // 1-2: colour proposals, each described at the scale where the mark is ~128 px.
     if (options.colourFeatures && image.channels() == 3) {

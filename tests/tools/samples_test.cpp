@@ -13,14 +13,18 @@
 
 using namespace mengscan;
 
-TEST_CASE("samples: generated scenes keep their mark and code floors") {
-    auto tmpl = vision::loadMarkTemplate(
-        (test::sourceRoot() / "assets" / "mark" / "meng-mark.png").string());
+namespace {
+
+// Every scene of the sample folders through the real pipeline with assets/mark/`artwork`.
+std::vector<evaluation::SceneScore> scoreSamples(const char* artwork,
+                                                 std::initializer_list<const char*> folders) {
+    auto tmpl =
+        vision::loadMarkTemplate((test::sourceRoot() / "assets" / "mark" / artwork).string());
     REQUIRE(tmpl);
     const evaluation::VisionRun pipeline(vision::MarkDetector(std::move(*tmpl)),
                                          vision::ReaderOptions{});
     std::vector<evaluation::SceneScore> scores;
-    for (const char* folder : {"scenes-1", "falsepositives-scenes-1"}) {
+    for (const char* folder : folders) {
         auto set =
             evaluation::loadSceneSet((test::sourceRoot() / "tests" / "samples" / folder).string());
         REQUIRE_MESSAGE(set, folder);
@@ -31,6 +35,13 @@ TEST_CASE("samples: generated scenes keep their mark and code floors") {
             scores.push_back(evaluation::scoreScene(scene, pipeline.process(*image)));
         }
     }
+    return scores;
+}
+
+}  // namespace
+
+TEST_CASE("samples: generated scenes keep their mark and code floors") {
+    const auto scores = scoreSamples("meng-mark.png", {"scenes-1", "falsepositives-scenes-1"});
     const auto sum = evaluation::summarise(scores);
     std::printf("samples: %zu scenes: mark located %d/%d, false positives %d/%d, codes %d/%d\n",
                 scores.size(), sum.markRecall.hits, sum.markRecall.n, sum.falsePositives.hits,
@@ -50,21 +61,8 @@ TEST_CASE("samples: washed-out alt-emblem marks whose rotation barely correlates
     // ink: their outlines' best rotations correlate 0.50 and 0.49, under the 0.6 the
     // rotation search asks, and their refined poses verify at 0.80 and 0.74. Only the
     // detector's last-resort rotations (mark_detector.cpp, kMinLastRotationScore) find them.
-    auto tmpl = vision::loadMarkTemplate(
-        (test::sourceRoot() / "assets" / "mark" / "alt-emblem.png").string());
-    REQUIRE(tmpl);
-    const evaluation::VisionRun pipeline(vision::MarkDetector(std::move(*tmpl)),
-                                         vision::ReaderOptions{});
-    auto set = evaluation::loadSceneSet(
-        (test::sourceRoot() / "tests" / "samples" / "washed-out-alt-1").string());
-    REQUIRE(set);
-    REQUIRE(set->size() == 2);
-    std::vector<evaluation::SceneScore> scores;
-    for (const auto& scene : *set) {
-        auto image = platform::readImageFile(scene.image);
-        REQUIRE(image);
-        scores.push_back(evaluation::scoreScene(scene, pipeline.process(*image)));
-    }
+    const auto scores = scoreSamples("alt-emblem.png", {"washed-out-alt-1"});
+    REQUIRE(scores.size() == 2);
     const auto sum = evaluation::summarise(scores);
     CHECK(sum.markRecall.n == 2);
     CHECK(sum.markRecall.hits == 2);  // located: the quad overlaps the truth
