@@ -13,6 +13,10 @@ constexpr double kPerStd = kPatch / 4.6;    // canonical px per outline std (dis
 constexpr int kAngles = 24;                 // 15 degree steps; the refinement does the rest
 constexpr double kMinAngleGap = CV_PI / 6;  // distinct hypotheses
 constexpr int kRefMark = 64, kRefPad = 12;
+// Refinement sizes: kRefMark / 4, / 2 and / 1. The quarter size (from the fifth session)
+// widens the basin: a glare-shrunk outline's scale can be 20-30 % off (seeds 2027, 2028,
+// 4001: +2, +3, +1 marks; no false positives on the tuning and look-alike sets).
+constexpr int kRefLevels = 3;
 constexpr int kSmooth = 5;        // Gaussian kernel on both patches before refinement
 constexpr double kVeilSigma = 4;  // refinement px (the mark is kRefMark): brightness slopes
 constexpr int kRefineIterations = 25;
@@ -175,13 +179,18 @@ AlignModel makeAlignModel(const MarkTemplate& t, const Outline& outline) {
     cv::resize(gray, refSmall, cv::Size(), m.refScale, m.refScale, cv::INTER_AREA);
     cv::copyMakeBorder(refSmall, refPadded, kRefPad, kRefPad, kRefPad, kRefPad, cv::BORDER_CONSTANT,
                        255);
-    cv::Mat refF, refHalf;
+    cv::Mat refF;
     refPadded.convertTo(refF, CV_32F);
     const cv::Mat refView = refinementView(refF);
-    makeRefinementLevel(refView, m.refFine);
-    cv::resize(refView, refHalf, cv::Size(refView.cols / 2, refView.rows / 2), 0, 0,
-               cv::INTER_AREA);
-    makeRefinementLevel(refHalf, m.refCoarse);
+    m.refLevels.resize(kRefLevels);
+    for (int i = 0; i < kRefLevels; ++i) {
+        const int shrink = 1 << (kRefLevels - 1 - i);
+        cv::Mat level = refView;
+        if (shrink > 1)
+            cv::resize(refView, level, cv::Size(refView.cols / shrink, refView.rows / shrink), 0,
+                       0, cv::INTER_AREA);
+        makeRefinementLevel(level, m.refLevels[static_cast<size_t>(i)]);
+    }
     m.usable = true;
     return m;
 }
@@ -287,25 +296,26 @@ Alignment refineAlignment(const std::vector<cv::Mat>& pyramid, const Alignment& 
     const cv::Matx33d toLevel(s, 0, 0, 0, s, 0, 0, 0, 1);
     cv::Mat rect, rectF;
     cv::warpPerspective(pyramid[static_cast<size_t>(level)], rect, toLevel * refToFrame,
-                        model.refFine.size, cv::INTER_LINEAR | cv::WARP_INVERSE_MAP,
+                        model.refLevels.back().size, cv::INTER_LINEAR | cv::WARP_INVERSE_MAP,
                         cv::BORDER_REPLICATE);
     rect.convertTo(rectF, CV_32F);
     rectF = refinementView(rectF);
-    cv::Mat rectHalf;
-    cv::resize(rectF, rectHalf, model.refCoarse.size, 0, 0, cv::INTER_AREA);
     // Inverse compositional (Baker & Matthews): W <- W * dW(dp)^-1, dp from the template's
     // precomputed steepest-descent images, so one step is one warp and 8 dot products.
-    // Half size first (a quarter of the pixels), then full size from there: normalised
-    // coordinates are the same at both.
+    // Smallest size first, then each larger from there: normalised coordinates are the same
+    // at all of them.
     cv::Matx33d W = cv::Matx33d::eye();  // normalised refinement coords -> rect coords
-    cv::Mat warped, e;
-    const std::pair<const AlignModel::RefinementLevel*, const cv::Mat*> levels[] = {
-        {&model.refCoarse, &rectHalf}, {&model.refFine, &rectF}};
-    for (const auto& [ref, image] : levels) {
-        const Normaliser n = normaliser(ref->size);
+    cv::Mat warped, e, shrunk;
+    for (const AlignModel::RefinementLevel& ref : model.refLevels) {
+        const cv::Mat* image = &rectF;
+        if (ref.size != rectF.size()) {
+            cv::resize(rectF, shrunk, ref.size, 0, 0, cv::INTER_AREA);
+            image = &shrunk;
+        }
+        const Normaliser n = normaliser(ref.size);
         for (int it = 0; it < kRefineIterations; ++it) {
             const cv::Matx33d Wpx = n.toPx * W * n.fromPx;
-            cv::warpPerspective(*image, warped, Wpx, ref->size,
+            cv::warpPerspective(*image, warped, Wpx, ref.size,
                                 cv::INTER_LINEAR | cv::WARP_INVERSE_MAP, cv::BORDER_REPLICATE);
             // The warped patch brought to the template's mean (0) and norm: contrast and
             // brightness are not evidence of misalignment.
@@ -314,11 +324,11 @@ Alignment refineAlignment(const std::vector<cv::Mat>& pyramid, const Alignment& 
             cv::meanStdDev(e, mean, stddev);
             const double norm = stddev[0] * std::sqrt(static_cast<double>(e.cols));
             if (norm < 1e-3) return coarse;  // flat: nothing to align
-            e.convertTo(e, CV_32F, ref->templNorm / norm, -mean[0] * ref->templNorm / norm);
-            e -= ref->templ;
+            e.convertTo(e, CV_32F, ref.templNorm / norm, -mean[0] * ref.templNorm / norm);
+            e -= ref.templ;
             cv::Vec<double, 8> gd;
-            for (int i = 0; i < 8; ++i) gd[i] = ref->steepest.row(i).dot(e);
-            const cv::Vec<double, 8> dp = ref->hessianInv * gd;
+            for (int i = 0; i < 8; ++i) gd[i] = ref.steepest.row(i).dot(e);
+            const cv::Vec<double, 8> dp = ref.hessianInv * gd;
             const cv::Matx33d dW(1 + dp[0], dp[2], dp[4], dp[1], 1 + dp[3], dp[5], dp[6], dp[7], 1);
             const double det = cv::determinant(dW);
             if (!(std::abs(det) > 1e-6)) return coarse;
@@ -330,7 +340,7 @@ Alignment refineAlignment(const std::vector<cv::Mat>& pyramid, const Alignment& 
                 break;
         }
     }
-    const Normaliser n = normaliser(model.refFine.size);
+    const Normaliser n = normaliser(model.refLevels.back().size);
     // A refinement that ran away (a corner of the mark moved by more than a third of the
     // mark's side, or folded over): keep the coarse estimate, which may still verify.
     const double m = kRefMark / 2.0 / n.halfSide;  // the mark's half side, normalised

@@ -23,8 +23,8 @@ struct AlignModel {
     std::vector<cv::Mat> viewSpectra;  // CV_32F, CCS-packed cv::dft output
     std::vector<double> viewNorms;
     std::vector<double> angles;  // radians
-    // Refinement (inverse compositional, mark_align.cpp), coarse (half size) then fine:
-    // the template on white at kRefMark px + padding, band-passed, zero mean, flattened;
+    // Refinement (inverse compositional, mark_align.cpp), coarse to fine (quarter, half and
+    // full size): the template on white at kRefMark px + padding, band-passed, zero mean, flattened;
     // its steepest-descent images (one row per homography parameter) with the mean and the
     // template itself projected out, so brightness and contrast do not move the estimate;
     // their Hessian's inverse.
@@ -35,7 +35,7 @@ struct AlignModel {
         double templNorm = 1;  // L2 norm of templ
         cv::Size size;
     };
-    RefinementLevel refCoarse, refFine;
+    std::vector<RefinementLevel> refLevels;  // coarsest first; the last is full size
     double refScale = 1;  // refinement px per template px
 };
 
