@@ -413,7 +413,10 @@ MarkDetection MarkDetector::Impl::run(const cv::Mat& image, const cv::Mat& frame
                     const detail::Alignment& a = alignments[k];
                     if (a.rotationScore < kMinRotationScore) {
                         // Only the outline's best rotation (alignments are best first).
-                        if (k == 0 && c.likeness >= kMinLastLikeness) last.push_back(a);
+                        // Not an arc fit: its likeness is its hull's, not its own, and it
+                        // would crowd the three out.
+                        if (k == 0 && c.likeness >= kMinLastLikeness && !c.outline.arcFit)
+                            last.push_back(a);
                         continue;
                     }
                     if (a.rotationScore < kSureRotationScore) {

@@ -21,6 +21,7 @@ struct Outline {
     // lower for ragged shapes) and area / convex hull area.
     double ellipseFill = 0;
     double solidity = 0;
+    bool arcFit = false;  // an ellipse through an opened ring's outer arc (mark_silhouette.cpp)
 };
 
 struct SilhouetteModel {

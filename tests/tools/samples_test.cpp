@@ -51,9 +51,9 @@ TEST_CASE("samples: generated scenes keep their mark and code floors") {
     CHECK(sum.markRecall.n == 16);
     CHECK(sum.falsePositives.n == 8);
     // Floors: what the pipeline reaches today; raise them as it improves.
-    CHECK(sum.markRecall.hits >= 14);  // measured 15/16 (fifth session; 8/16 at first)
+    CHECK(sum.markRecall.hits >= 15);  // measured 16/16 (sixth session; 8/16 at first)
     CHECK(sum.falsePositives.hits == 0);
-    CHECK(sum.codeRead.hits >= 8);  // measured 8/18
+    CHECK(sum.codeRead.hits >= 8);  // measured 9/18 (sixth session)
     CHECK(sum.wrongReads == 0);
 }
 
@@ -106,6 +106,19 @@ TEST_CASE("samples: marks whose rotation the search ranks third by a hair are fo
     // (77 px), under glare or blur: the true rotation correlates within 0.05 of the best
     // one and comes third (mark_detector.cpp, kCloseRotationGap).
     const auto scores = scoreSamples("meng-mark.png", {"third-rotation-1"});
+    REQUIRE(scores.size() == 3);
+    const auto sum = evaluation::summarise(scores);
+    CHECK(sum.markRecall.n == 3);
+    CHECK(sum.markRecall.hits == 3);
+    CHECK(sum.wrongReads == 0);
+}
+
+TEST_CASE("samples: marks whose ring is opened are found from an ellipse through its arc") {
+    // Seed 4002 frames 00857 (109 px, three quarters of the ink washed out) and 00956 (69 px)
+    // and seed 2026 frame 00166 (73 px, printed in red): glare or clutter opens the ring,
+    // and only the ellipse fitted to its hull (mark_silhouette.cpp, ellipseThroughHull)
+    // puts the outline where the mark is.
+    const auto scores = scoreSamples("meng-mark.png", {"opened-ring-1"});
     REQUIRE(scores.size() == 3);
     const auto sum = evaluation::summarise(scores);
     CHECK(sum.markRecall.n == 3);
