@@ -189,8 +189,8 @@ AlignModel makeAlignModel(const MarkTemplate& t, const Outline& outline) {
         const int shrink = 1 << (kRefLevels - 1 - i);
         cv::Mat level = refView;
         if (shrink > 1)
-            cv::resize(refView, level, cv::Size(refView.cols / shrink, refView.rows / shrink), 0,
-                       0, cv::INTER_AREA);
+            cv::resize(refView, level, cv::Size(refView.cols / shrink, refView.rows / shrink), 0, 0,
+                       cv::INTER_AREA);
         makeRefinementLevel(level, m.refLevels[static_cast<size_t>(i)]);
     }
     m.usable = true;

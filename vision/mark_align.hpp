@@ -24,10 +24,10 @@ struct AlignModel {
     std::vector<double> viewNorms;
     std::vector<double> angles;  // radians
     // Refinement (inverse compositional, mark_align.cpp), coarse to fine (quarter, half and
-    // full size): the template on white at kRefMark px + padding, band-passed, zero mean, flattened;
-    // its steepest-descent images (one row per homography parameter) with the mean and the
-    // template itself projected out, so brightness and contrast do not move the estimate;
-    // their Hessian's inverse.
+    // full size): the template on white at kRefMark px + padding, band-passed, zero mean,
+    // flattened; its steepest-descent images (one row per homography parameter) with the mean and
+    // the template itself projected out, so brightness and contrast do not move the estimate; their
+    // Hessian's inverse.
     struct RefinementLevel {
         cv::Mat templ;     // CV_32F, 1 x N
         cv::Mat steepest;  // CV_32F, 8 x N
@@ -36,7 +36,7 @@ struct AlignModel {
         cv::Size size;
     };
     std::vector<RefinementLevel> refLevels;  // coarsest first; the last is full size
-    double refScale = 1;  // refinement px per template px
+    double refScale = 1;                     // refinement px per template px
 };
 
 AlignModel makeAlignModel(const MarkTemplate& t, const Outline& templateOutline);

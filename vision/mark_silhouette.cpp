@@ -123,7 +123,7 @@ std::vector<Outline> outlines(const cv::Mat& mask, double minArea, double maxAre
         if (area >= minArea)
             out.push_back(outlineOf(contours[i], kDownscale, (kDownscale - 1) / 2.0));
         if (area < 0.85 * hullArea) {
-            Outline hullOutline = outlineOf(hull, kDownscale, (kDownscale - 1) / 2.0);
+            const Outline hullOutline = outlineOf(hull, kDownscale, (kDownscale - 1) / 2.0);
             if (auto arc = ellipseThroughHull(hull, area, hullArea)) {
                 // Ranked as its hull is: the fit is only as good as the hull is outline-like.
                 arc->ellipseFill = hullOutline.ellipseFill;
