@@ -199,7 +199,7 @@ AlignModel makeAlignModel(const MarkTemplate& t, const Outline& outline) {
 
 std::vector<Alignment> coarseAlignments(const std::vector<cv::Mat>& pyramid, const Outline& outline,
                                         const AlignModel& model, int maxHypotheses,
-                                        double minRotationScore) {
+                                        double minRotationScore, double closeGap) {
     std::vector<Alignment> out;
     if (!model.usable || outline.area <= 0) return out;
     const cv::Matx22d sqrtCov = sqrtSym(outline.cov, false);
@@ -261,7 +261,12 @@ std::vector<Alignment> coarseAlignments(const std::vector<cv::Mat>& pyramid, con
               [](const auto& x, const auto& y) { return x.score > y.score; });
     std::vector<Hypothesis> chosen;
     for (const auto& h : hyps) {
-        if (static_cast<int>(chosen.size()) >= maxHypotheses || h.score < minRotationScore) break;
+        if (h.score < minRotationScore) break;
+        // One more than maxHypotheses only if it correlates within closeGap of the best.
+        const int size = static_cast<int>(chosen.size());
+        if (size > maxHypotheses ||
+            (size == maxHypotheses && !(h.score >= chosen.front().score - closeGap)))
+            break;
         bool near = false;
         for (const auto& o : chosen) {
             double d = std::abs(h.angle - o.angle);

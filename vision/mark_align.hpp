@@ -25,9 +25,9 @@ struct AlignModel {
     std::vector<double> angles;  // radians
     // Refinement (inverse compositional, mark_align.cpp), coarse to fine (quarter, half and
     // full size): the template on white at kRefMark px + padding, band-passed, zero mean,
-    // flattened; its steepest-descent images (one row per homography parameter) with the mean and
-    // the template itself projected out, so brightness and contrast do not move the estimate; their
-    // Hessian's inverse.
+    // flattened; its steepest-descent images (one row per homography parameter) with the
+    // mean and the template itself projected out, so brightness and contrast do not move
+    // the estimate; their Hessian's inverse.
     struct RefinementLevel {
         cv::Mat templ;     // CV_32F, 1 x N
         cv::Mat steepest;  // CV_32F, 8 x N
@@ -49,11 +49,12 @@ struct Alignment {
 
 // Up to maxHypotheses affine alignments of the template onto one outline (frame px), best
 // first; rotations that correlate below minRotationScore are left out: without feature
-// matches that correlation is the evidence besides verification (docs/vision.md).
+// matches that correlation is the evidence besides verification (docs/vision.md). One
+// more is kept when it correlates within closeGap of the best (negative: never).
 // `pyramid`: the frame in grey at full, 1/2, 1/4 ... size.
 std::vector<Alignment> coarseAlignments(const std::vector<cv::Mat>& pyramid, const Outline& outline,
                                         const AlignModel& model, int maxHypotheses,
-                                        double minRotationScore);
+                                        double minRotationScore, double closeGap = -1);
 
 // The coarse alignment refined to a homography by inverse-compositional Gauss-Newton on
 // the normalised patch (what ECC maximises, with the template's gradients computed once),

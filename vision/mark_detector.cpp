@@ -403,12 +403,9 @@ MarkDetection MarkDetector::Impl::run(const cv::Mat& image, const cv::Mat& frame
                                                             options.minMarkPx, options.maxMarkPx,
                                                             kMaxOutlines, tried)) {
                 tried.push_back(c.outline);
-                auto alignments = detail::coarseAlignments(
-                    pyramid, c.outline, align, kRotationHypotheses + 1, kMinLastRotationScore);
-                if (alignments.size() > static_cast<size_t>(kRotationHypotheses) &&
-                    alignments.back().rotationScore <
-                        alignments.front().rotationScore - kCloseRotationGap)
-                    alignments.pop_back();
+                const auto alignments =
+                    detail::coarseAlignments(pyramid, c.outline, align, kRotationHypotheses,
+                                             kMinLastRotationScore, kCloseRotationGap);
                 for (size_t k = 0; k < alignments.size(); ++k) {
                     const detail::Alignment& a = alignments[k];
                     if (a.rotationScore < kMinRotationScore) {

@@ -74,29 +74,26 @@ cv::Mat inkMask(const cv::Mat& gray, bool blackHat) {
 // ellipse fitted to them is the whole outline when the arc is long enough. Tried for
 // contours covering at most half their hull (an open C, not a dented disc), when it is
 // 1.1-2.5 times the hull's area and centred near it (seeds 2026, 4002, seed 7: +1, +3, +1
-// marks; alt emblem sets and look-alikes unchanged, no false positives). Half-size px:
-// `area` the contour's, `hullArea` its hull's.
+// marks; alt emblem sets and look-alikes unchanged, no false positives). `hull` in half-size
+// px, `area` the contour's there; `hullOutline` the hull's outline (full-frame px), whose
+// shape figures the fit is ranked by: it is only as good as the hull is outline-like.
 std::optional<Outline> ellipseThroughHull(const std::vector<cv::Point>& hull, double area,
-                                          double hullArea) {
-    if (hull.size() < 6 || area > kMaxArcSolidity * hullArea) return std::nullopt;
-    const cv::RotatedRect e = cv::fitEllipseDirect(hull);
-    const double fitArea = CV_PI * e.size.width * e.size.height / 4;
-    if (!(fitArea > kMinArcGrowth * hullArea && fitArea < kMaxArcGrowth * hullArea))
-        return std::nullopt;
-    const cv::Moments m = cv::moments(hull);
-    const cv::Point2d hullCentre(m.m10 / m.m00, m.m01 / m.m00);
-    if (cv::norm(cv::Point2d(e.center) - hullCentre) > 0.5 * std::sqrt(fitArea))
-        return std::nullopt;
-    // A filled ellipse's variance along a semi-axis s is s^2 / 4.
+                                          const Outline& hullOutline) {
     const double k = kDownscale, off = (kDownscale - 1) / 2.0;
+    if (hull.size() < 6 || area * k * k > kMaxArcSolidity * hullOutline.area) return std::nullopt;
+    const cv::RotatedRect e = cv::fitEllipseDirect(hull);
+    // A filled ellipse's variance along a semi-axis s is s^2 / 4.
     const double t = e.angle * CV_PI / 180, c = std::cos(t), sn = std::sin(t);
     const double va = std::pow(e.size.width * k / 4, 2), vb = std::pow(e.size.height * k / 4, 2);
-    Outline o;
+    Outline o = hullOutline;  // its ellipseFill and solidity
     o.arcFit = true;
-    o.area = fitArea * k * k;
+    o.area = CV_PI * e.size.width * e.size.height / 4 * k * k;
     o.centre = {e.center.x * k + off, e.center.y * k + off};
     o.cov = cv::Matx22d(c * c * va + sn * sn * vb, c * sn * (va - vb), c * sn * (va - vb),
                         sn * sn * va + c * c * vb);
+    if (!(o.area > kMinArcGrowth * hullOutline.area && o.area < kMaxArcGrowth * hullOutline.area) ||
+        !(cv::norm(o.centre - hullOutline.centre) <= 0.5 * std::sqrt(o.area)))
+        return std::nullopt;
     return o;
 }
 
@@ -124,12 +121,7 @@ std::vector<Outline> outlines(const cv::Mat& mask, double minArea, double maxAre
             out.push_back(outlineOf(contours[i], kDownscale, (kDownscale - 1) / 2.0));
         if (area < 0.85 * hullArea) {
             const Outline hullOutline = outlineOf(hull, kDownscale, (kDownscale - 1) / 2.0);
-            if (auto arc = ellipseThroughHull(hull, area, hullArea)) {
-                // Ranked as its hull is: the fit is only as good as the hull is outline-like.
-                arc->ellipseFill = hullOutline.ellipseFill;
-                arc->solidity = hullOutline.solidity;
-                out.push_back(*arc);
-            }
+            if (auto arc = ellipseThroughHull(hull, area, hullOutline)) out.push_back(*arc);
             out.push_back(hullOutline);
         }
     }
